@@ -1,0 +1,114 @@
+package smstrack
+
+import "time"
+
+// This file holds the rules that decide a message's status from its events.
+// They are the heart of the tracker and live here alone; stores apply them
+// inside a transaction that holds the message row, so every instance sharing
+// a database reaches the same state.
+//
+// The rules, in order:
+//
+//  1. An event that repeats the current status changes nothing but may add an
+//     error code the status lacked.
+//  2. A status of a later stage replaces an earlier one (queued -> sent ->
+//     delivered -> read). A status of an earlier stage arriving late (a "sent"
+//     after "delivered") is kept in the timeline only.
+//  3. canceled replaces only statuses before sending (accepted, scheduled,
+//     queued): a message that has left cannot be canceled.
+//  4. Final statuses of the same stage (delivered, undelivered, failed,
+//     canceled) conflict. The carrier's own event time decides when both
+//     events have one (e.g. Twilio's RawDlrDoneDate): the later wins. Without
+//     both times, the later arrival wins.
+//  5. read (the handset's own word) replaces every other status.
+//  6. Each stage keeps the first time it was reached, whether or not the
+//     event changed the current status; a stage reported late is never dated
+//     after a later stage already reached, so latencies never go negative.
+
+// State is how a message's status was decided: the status with its error,
+// the times of the deciding event, and the first time each stage was reached.
+type State struct {
+	Status       Status
+	ErrorCode    string
+	DecidedAt    time.Time // arrival of the event that set Status
+	ProviderTime time.Time // that event's carrier time, zero when it had none
+	Stages       StageTimes
+}
+
+// StageTimes holds the first time each status was reached, indexed like
+// Statuses; the zero time means never.
+type StageTimes [len(Statuses)]time.Time
+
+// At returns when the message first reached status s (zero if never).
+func (t *StageTimes) At(s Status) time.Time {
+	if i := s.Index(); i >= 0 {
+		return t[i]
+	}
+	return time.Time{}
+}
+
+// record notes that s was reached at `at`, keeping the earliest time and
+// clamping it to before any later stage already reached (rule 6).
+func (t *StageTimes) record(s Status, at time.Time) {
+	i := s.Index()
+	if i < 0 || at.IsZero() {
+		return
+	}
+	for j, other := range Statuses {
+		if other.Stage() > s.Stage() && !t[j].IsZero() && t[j].Before(at) && !earlierBranch(s, other) {
+			at = t[j]
+		}
+	}
+	if t[i].IsZero() || at.Before(t[i]) {
+		t[i] = at
+	}
+}
+
+// earlierBranch reports whether stages a and b lie on different paths of a
+// message's life (inbound vs outbound, canceled vs sent), where ordering
+// their times means nothing.
+func earlierBranch(a, b Status) bool {
+	inbound := func(s Status) bool { return s == StatusReceiving || s == StatusReceived }
+	return inbound(a) != inbound(b) || a == StatusCanceled || b == StatusCanceled
+}
+
+// Apply returns the state after event e, and whether e changed the status or
+// error code. It never mutates cur.
+func Apply(cur State, e Event) (State, bool) {
+	next := cur
+	next.Stages.record(e.Status, e.ReceivedAt)
+	if !replaces(cur, e) {
+		if e.Status == cur.Status && cur.ErrorCode == "" && e.ErrorCode != "" {
+			next.ErrorCode = e.ErrorCode // rule 1
+			return next, true
+		}
+		return next, false
+	}
+	next.Status = e.Status
+	next.ErrorCode = e.ErrorCode
+	next.DecidedAt = e.ReceivedAt
+	next.ProviderTime = e.ProviderTime
+	return next, true
+}
+
+// replaces reports whether event e takes over the current status.
+func replaces(cur State, e Event) bool {
+	switch {
+	case cur.Status == "":
+		return true
+	case e.Status == cur.Status:
+		return false
+	case e.Status == StatusRead: // rule 5
+		return true
+	case e.Status == StatusCanceled: // rule 3
+		return cur.Status.Stage() < StatusSending.Stage()
+	case cur.Status == StatusRead:
+		return false
+	case e.Status.Final() && cur.Status.Final(): // rule 4
+		if !e.ProviderTime.IsZero() && !cur.ProviderTime.IsZero() {
+			return e.ProviderTime.After(cur.ProviderTime)
+		}
+		return true
+	}
+	return e.Status.Stage() > cur.Status.Stage() // rule 2
+}
