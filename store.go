@@ -68,3 +68,14 @@ const (
 	DefaultPageSize = 50
 	MaxPageSize     = 500
 )
+
+// Ingester commits provider events. Ingest returns only once the event is
+// durable, so a webhook may acknowledge it; concurrent calls share commits.
+type Ingester interface {
+	Ingest(ctx context.Context, ev *EventInput) (EventResult, error)
+}
+
+// RejectedRecorder keeps refused requests; Store implements it.
+type RejectedRecorder interface {
+	RecordRejected(ctx context.Context, r RejectedRequest) error
+}
