@@ -18,7 +18,7 @@ type Message struct {
 	Direction  Direction
 	From       string
 	To         string
-	Body       string
+	Body       *string // nil while no one has told us the body
 	Media      []Media
 	Status     Status
 	ErrorCode  string
@@ -29,6 +29,7 @@ type Message struct {
 	Tags       map[string]string
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	Reported   bool    // the app itself reported this message (POST /api/v1/messages)
 	State      State   // how the status was decided; Status and ErrorCode mirror it
 	Events     []Event // the timeline, oldest first; filled only by GetMessage
 }

@@ -75,6 +75,9 @@ func earlierBranch(a, b Status) bool {
 // Apply returns the state after event e, and whether e changed the status or
 // error code. It never mutates cur.
 func Apply(cur State, e Event) (State, bool) {
+	if e.Status == "" { // an event that carries only facts, e.g. a report without status
+		return cur, false
+	}
 	next := cur
 	next.Stages.record(e.Status, e.ReceivedAt)
 	if !replaces(cur, e) {

@@ -1,0 +1,62 @@
+package store
+
+import (
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// dialect holds everything that differs between SQLite and PostgreSQL. The
+// SQL elsewhere is written once, with ? placeholders.
+type dialect struct {
+	name string
+	// forUpdate locks selected rows until the transaction ends; SQLite needs
+	// nothing, its write transaction already excludes other writers.
+	forUpdate string
+	// numbered turns ? placeholders into $1, $2, ...
+	numbered bool
+	// ilike matches text case-insensitively (SQLite's LIKE already does for ASCII).
+	ilike string
+	cache sync.Map // query text -> rebound text
+}
+
+var (
+	sqliteDialect   = &dialect{name: "sqlite", ilike: "LIKE"}
+	postgresDialect = &dialect{name: "postgres", forUpdate: " FOR UPDATE", numbered: true, ilike: "ILIKE"}
+)
+
+// q returns query with placeholders in the dialect's form.
+func (d *dialect) q(query string) string {
+	if !d.numbered {
+		return query
+	}
+	if v, ok := d.cache.Load(query); ok {
+		return v.(string)
+	}
+	out := rebind(query)
+	if len(query) < 4096 { // generated multi-row statements vary too much to cache
+		d.cache.Store(query, out)
+	}
+	return out
+}
+
+// rebind numbers the ? placeholders of query outside string literals.
+func rebind(query string) string {
+	var b strings.Builder
+	b.Grow(len(query) + 16)
+	n, inString := 0, false
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		switch {
+		case c == '\'':
+			inString = !inString
+		case c == '?' && !inString:
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
