@@ -15,6 +15,7 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	ETOOLARGE     = "too_large"
+	EUNAVAILABLE  = "unavailable"
 )
 
 // Error is an application error with a code, a message safe to show to the

@@ -1,0 +1,24 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/smstrack/smstrack/internal/config"
+)
+
+func (m *Main) help() {
+	fmt.Fprint(m.Stdout, `smstrack: a self-hosted SMS tracker
+
+Usage:
+  smstrack serve [flags]                 run the server (webhooks, API)
+  smstrack migrate [flags]               apply database migrations and exit
+  smstrack apikey create --name NAME     create an API key (printed once, last line)
+  smstrack apikey list                   list API keys
+  smstrack apikey revoke ID|NAME         revoke an API key
+  smstrack version                       print the version
+  smstrack help                          this text
+
+Settings (every flag has an environment twin; a flag wins):
+`)
+	config.PrintOptions(m.Stdout)
+}

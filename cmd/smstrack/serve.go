@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/smstrack/smstrack/internal/api"
+	"github.com/smstrack/smstrack/internal/config"
+	"github.com/smstrack/smstrack/internal/ingest"
+	"github.com/smstrack/smstrack/internal/provider/twilio"
+	"github.com/smstrack/smstrack/internal/store"
+	"github.com/smstrack/smstrack/internal/webhook"
+)
+
+// shutdownGrace bounds how long accepted requests may take to finish
+// committing after SIGTERM.
+const shutdownGrace = 30 * time.Second
+
+func (m *Main) logger(c *config.Config) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return nil, fmt.Errorf("invalid log level %q: use debug, info, warn or error", c.LogLevel)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch strings.ToLower(c.LogFormat) {
+	case "json":
+		return slog.New(slog.NewJSONHandler(m.Stderr, opts)), nil
+	case "text", "":
+		return slog.New(slog.NewTextHandler(m.Stderr, opts)), nil
+	}
+	return nil, fmt.Errorf("invalid log format %q: use text or json", c.LogFormat)
+}
+
+// openStore opens and migrates the configured database.
+func (m *Main) openStore(ctx context.Context, c *config.Config) (*store.DB, error) {
+	db, err := store.Open(ctx, c.DSN())
+	if err != nil {
+		return nil, err
+	}
+	return db, nil
+}
+
+func (m *Main) serve(ctx context.Context, args []string) error {
+	c, rest, err := config.Parse("serve", args, m.Getenv)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageError(fmt.Sprintf("serve takes no arguments, got %q", rest))
+	}
+	log, err := m.logger(c)
+	if err != nil {
+		return err
+	}
+	accounts, err := twilio.ParseAccounts(c.TwilioAccounts)
+	if err != nil {
+		return fmt.Errorf("SMSTRACK_TWILIO_ACCOUNTS: %w", err)
+	}
+	db, err := m.openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	workers := 1 // SQLite has a single writer
+	if db.Dialect() == "postgres" {
+		workers = 4
+	}
+	committer := ingest.NewCommitter(db, log, ingest.Options{Workers: workers, Prepare: prepareEvent})
+	rejector := webhook.NewRejector(db, log)
+
+	mux := http.NewServeMux()
+	twilio.NewHandler(twilio.Config{Accounts: accounts, PublicURL: c.PublicURL, SkipVerification: c.SkipVerification},
+		committer, rejector, log).Register(mux)
+	api.New(db, committer, log).Register(mux)
+
+	if c.SkipVerification {
+		log.Warn("Twilio signature verification is OFF: anyone who can reach this server can forge callbacks; use only for local experiments")
+	}
+	if len(accounts) == 0 && !c.SkipVerification {
+		log.Warn("no Twilio accounts configured (SMSTRACK_TWILIO_ACCOUNTS): Twilio callbacks will be refused with 403")
+	}
+
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", c.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("smstrack listening", "addr", ln.Addr().String(), "database", db.Dialect(), "version", Version())
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		committer.Close()
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing accepted requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Error("shutdown", "err", err)
+	}
+	committer.Close()
+	rejector.Wait()
+	log.Info("stopped")
+	return nil
+}
+
+func (m *Main) migrate(ctx context.Context, args []string) error {
+	c, _, err := config.Parse("migrate", args, m.Getenv)
+	if err != nil {
+		return err
+	}
+	db, err := m.openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	v, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "database %s at schema version %d\n", db.Dialect(), v)
+	return nil
+}

@@ -1,0 +1,253 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/smstrack/smstrack"
+)
+
+// maxReportBody bounds a message report; a body is at most 1600 characters.
+const maxReportBody = 1 << 20
+
+// messageReport is the body of POST /api/v1/messages: the app telling us
+// about a message it sent (or received).
+type messageReport struct {
+	Provider   string            `json:"provider"`
+	Account    string            `json:"account"`
+	ProviderID string            `json:"provider_id"`
+	ServiceID  string            `json:"service_id"`
+	Direction  string            `json:"direction"`
+	From       string            `json:"from"`
+	To         string            `json:"to"`
+	Body       *string           `json:"body"`
+	Media      []smstrack.Media  `json:"media"`
+	Status     string            `json:"status"`
+	ErrorCode  string            `json:"error_code"`
+	Price      string            `json:"price"`
+	PriceUnit  string            `json:"price_unit"`
+	CreatedAt  *time.Time        `json:"created_at"`
+	Tags       map[string]string `json:"tags"`
+}
+
+// reportMessage records the app's report of a send. It is idempotent on
+// provider + account + provider_id and merges with callbacks that came first.
+func (s *Server) reportMessage(w http.ResponseWriter, r *http.Request) {
+	raw, err := io.ReadAll(io.LimitReader(r.Body, maxReportBody+1))
+	if err != nil {
+		writeError(w, smstrack.Errorf(smstrack.EINVALID, "could not read the request body"))
+		return
+	}
+	if len(raw) > maxReportBody {
+		writeError(w, smstrack.Errorf(smstrack.ETOOLARGE, "request body is larger than %d bytes", maxReportBody))
+		return
+	}
+	in, err := parseReport(raw, time.Now().UTC())
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	res, err := s.ingest.Ingest(r.Context(), in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	m, err := s.store.GetMessage(r.Context(), res.MessageID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if !res.Duplicate {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, toMessageJSON(m, true))
+}
+
+// parseReport validates a report and turns it into an event.
+func parseReport(raw []byte, now time.Time) (*smstrack.EventInput, error) {
+	var rep messageReport
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&rep); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &typeErr):
+			return nil, smstrack.FieldError(typeErr.Field, "%s must be a JSON %s", typeErr.Field, typeErr.Type)
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return nil, smstrack.FieldError(field, "unknown field %q", field)
+		}
+		return nil, smstrack.Errorf(smstrack.EINVALID, "request body is not valid JSON: %v", err)
+	}
+	for field, v := range map[string]string{"provider": rep.Provider, "account": rep.Account, "provider_id": rep.ProviderID} {
+		if strings.TrimSpace(v) == "" {
+			return nil, smstrack.FieldError(field, "%s is required", field)
+		}
+	}
+	var status smstrack.Status
+	if rep.Status != "" {
+		st, err := smstrack.ParseStatus(rep.Status)
+		if err != nil {
+			return nil, smstrack.FieldError("status", "unknown status %q", rep.Status)
+		}
+		status = st
+	}
+	dir, err := smstrack.ParseDirection(rep.Direction)
+	if err != nil {
+		return nil, smstrack.FieldError("direction", "direction must be outbound or inbound")
+	}
+	if dir == "" {
+		dir = smstrack.Outbound
+	}
+	for i, m := range rep.Media {
+		if u, err := url.Parse(m.URL); err != nil || u.Scheme == "" || u.Host == "" {
+			return nil, smstrack.FieldError("media["+strconv.Itoa(i)+"].url", "media url must be an absolute URL")
+		}
+	}
+	var created time.Time
+	if rep.CreatedAt != nil {
+		created = rep.CreatedAt.UTC()
+	}
+	var payload bytes.Buffer
+	if err := json.Compact(&payload, raw); err != nil {
+		return nil, smstrack.Errorf(smstrack.EINVALID, "request body is not valid JSON")
+	}
+	in := &smstrack.EventInput{
+		Key: smstrack.Key{Provider: strings.TrimSpace(rep.Provider), Account: strings.TrimSpace(rep.Account), ProviderID: strings.TrimSpace(rep.ProviderID)},
+		Event: smstrack.Event{Status: status, ErrorCode: rep.ErrorCode, Source: smstrack.SourceAPI,
+			ReceivedAt: now, Payload: payload.Bytes()},
+		Facts: smstrack.Facts{ServiceID: rep.ServiceID, Direction: dir, From: rep.From, To: rep.To, Body: rep.Body,
+			Media: rep.Media, Price: rep.Price, PriceUnit: rep.PriceUnit, Tags: rep.Tags, CreatedAt: created},
+	}
+	in.ComputeDedupeKey()
+	return in, nil
+}
+
+func (s *Server) getMessage(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		writeError(w, smstrack.Errorf(smstrack.ENOTFOUND, "message %q not found", r.PathValue("id")))
+		return
+	}
+	m, err := s.store.GetMessage(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toMessageJSON(m, true))
+}
+
+// listFilterParams are the query parameters GET /api/v1/messages accepts;
+// any other is refused so a typo never silently widens a search.
+var listFilterParams = map[string]bool{"status": true, "direction": true, "from": true, "to": true,
+	"provider": true, "provider_id": true, "error_code": true, "encoding": true, "tag": true,
+	"created_after": true, "created_before": true, "q": true, "limit": true, "cursor": true}
+
+func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
+	f, err := parseFilter(r.URL.Query())
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	list, next, err := s.store.ListMessages(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]messageJSON, len(list))
+	for i, m := range list {
+		out[i] = toMessageJSON(m, false)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"messages": out, "next_cursor": next})
+}
+
+// parseFilter reads message filters from query parameters.
+func parseFilter(q url.Values) (smstrack.MessageFilter, error) {
+	var f smstrack.MessageFilter
+	for k := range q {
+		if !listFilterParams[k] {
+			return f, smstrack.FieldError(k, "unknown query parameter %q", k)
+		}
+	}
+	if v := q.Get("status"); v != "" {
+		st, err := smstrack.ParseStatus(v)
+		if err != nil {
+			return f, smstrack.FieldError("status", "unknown status %q", v)
+		}
+		f.Status = st
+	}
+	if v := q.Get("direction"); v != "" {
+		d, err := smstrack.ParseDirection(v)
+		if err != nil {
+			return f, smstrack.FieldError("direction", "direction must be outbound or inbound")
+		}
+		f.Direction = d
+	}
+	f.From, f.To, f.Provider = q.Get("from"), q.Get("to"), q.Get("provider")
+	f.ProviderID, f.ErrorCode, f.Query, f.Cursor = q.Get("provider_id"), q.Get("error_code"), q.Get("q"), q.Get("cursor")
+	if v := q.Get("encoding"); v != "" {
+		switch strings.ToUpper(strings.ReplaceAll(v, "_", "-")) {
+		case "GSM-7", "GSM7":
+			f.Encoding = "GSM-7"
+		case "UCS-2", "UCS2":
+			f.Encoding = "UCS-2"
+		default:
+			return f, smstrack.FieldError("encoding", "encoding must be GSM-7 or UCS-2")
+		}
+	}
+	for _, t := range q["tag"] {
+		k, v, ok := strings.Cut(t, ":")
+		if !ok {
+			k, v, ok = strings.Cut(t, "=")
+		}
+		if !ok || k == "" {
+			return f, smstrack.FieldError("tag", "tag must be key:value")
+		}
+		if f.Tags == nil {
+			f.Tags = map[string]string{}
+		}
+		f.Tags[k] = v
+	}
+	for name, dst := range map[string]*time.Time{"created_after": &f.CreatedAfter, "created_before": &f.CreatedBefore} {
+		if v := q.Get(name); v != "" {
+			t, err := time.Parse(time.RFC3339Nano, v)
+			if err != nil {
+				return f, smstrack.FieldError(name, "%s must be an RFC 3339 time such as 2026-01-02T15:04:05Z", name)
+			}
+			*dst = t
+		}
+	}
+	limit, err := intParam2(q, "limit", smstrack.DefaultPageSize)
+	if err != nil {
+		return f, err
+	}
+	if limit < 1 || limit > smstrack.MaxPageSize {
+		return f, smstrack.FieldError("limit", "limit must be between 1 and %d", smstrack.MaxPageSize)
+	}
+	f.Limit = limit
+	return f, nil
+}
+
+func intParam(r *http.Request, name string, def int) (int, error) {
+	return intParam2(r.URL.Query(), name, def)
+}
+
+func intParam2(q url.Values, name string, def int) (int, error) {
+	v := q.Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, smstrack.FieldError(name, "%s must be a whole number", name)
+	}
+	return n, nil
+}

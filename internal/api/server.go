@@ -1,0 +1,111 @@
+// Package api serves smstrack's JSON API: the app's reports of its sends,
+// the message queries, the rejected-requests log and the health check. Every
+// route but /healthz needs an API key. It speaks HTTP and JSON only; storage
+// and the rules stay behind smstrack.Store and smstrack.Ingester.
+package api
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/webhook"
+)
+
+// Server holds what the API handlers need.
+type Server struct {
+	store  smstrack.Store
+	ingest smstrack.Ingester
+	log    *slog.Logger
+}
+
+// New returns the API server.
+func New(store smstrack.Store, ingest smstrack.Ingester, log *slog.Logger) *Server {
+	return &Server{store: store, ingest: ingest, log: log}
+}
+
+// Routes lists every route the API serves, as "METHOD /path"; a test keeps
+// docs/openapi.json true to it.
+var Routes = []string{
+	"GET /healthz",
+	"POST /api/v1/messages",
+	"GET /api/v1/messages",
+	"GET /api/v1/messages/{id}",
+	"GET /api/v1/rejected",
+}
+
+// Register adds the API's routes to mux.
+func (s *Server) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /healthz", s.health)
+	mux.Handle("POST /api/v1/messages", s.authed(s.reportMessage))
+	mux.Handle("GET /api/v1/messages", s.authed(s.listMessages))
+	mux.Handle("GET /api/v1/messages/{id}", s.authed(s.getMessage))
+	mux.Handle("GET /api/v1/rejected", s.authed(s.listRejected))
+	// Anything else under /api/ answers JSON, not the mux's plain text.
+	mux.Handle("/api/", s.authed(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, smstrack.Errorf(smstrack.ENOTFOUND, "no such API route: %s %s", r.Method, r.URL.Path))
+	}))
+}
+
+// authed requires a live API key as "Authorization: Bearer <key>".
+func (s *Server) authed(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || strings.TrimSpace(secret) == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="smstrack"`)
+			writeError(w, smstrack.Errorf(smstrack.EUNAUTHORIZED, "an API key is required: Authorization: Bearer <key>"))
+			return
+		}
+		if _, err := s.store.AuthenticateAPIKey(r.Context(), HashKey(strings.TrimSpace(secret))); err != nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="smstrack", error="invalid_token"`)
+			writeError(w, err)
+			return
+		}
+		h(w, r)
+	})
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	if err := s.store.Ping(r.Context()); err != nil {
+		s.log.Error("health check failed", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": "database does not answer"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) listRejected(w http.ResponseWriter, r *http.Request) {
+	limit, err := intParam(r, "limit", 100)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	list, err := s.store.ListRejected(r.Context(), limit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"rejected": list})
+}
+
+// fail answers an error, logging the ones that are ours rather than the caller's.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if webhook.StatusFor(err) >= 500 {
+		s.log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	writeError(w, err)
+}
+
+func writeError(w http.ResponseWriter, err error) {
+	webhook.WriteError(w, webhook.StatusFor(err), err)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}

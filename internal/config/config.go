@@ -1,0 +1,111 @@
+// Package config reads smstrack's settings from command-line flags and their
+// SMSTRACK_* environment twins, in one table so `smstrack help` lists all.
+// A flag beats its environment variable; both beat the default.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"text/tabwriter"
+)
+
+// Config is every setting of the server and the CLI.
+type Config struct {
+	Addr             string
+	Data             string
+	DB               string
+	PublicURL        string
+	TwilioAccounts   string
+	SkipVerification bool
+	LogLevel         string
+	LogFormat        string
+}
+
+// option is one setting: its flag, its environment twin and its default.
+type option struct {
+	flag, env, def, usage string
+	set                   func(c *Config, v string) error
+}
+
+func text(dst func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error { *dst(c) = v; return nil }
+}
+
+var options = []option{
+	{"addr", "SMSTRACK_ADDR", "127.0.0.1:8080", "address to listen on (host:port)", text(func(c *Config) *string { return &c.Addr })},
+	{"data", "SMSTRACK_DATA", "./smstrack-data", "data directory; holds the SQLite database", text(func(c *Config) *string { return &c.Data })},
+	{"db", "SMSTRACK_DB", "", "postgres://... DSN to use PostgreSQL instead of the embedded SQLite file", text(func(c *Config) *string { return &c.DB })},
+	{"public-url", "SMSTRACK_PUBLIC_URL", "", "URL the providers call, e.g. https://track.example.com; used to verify signatures behind proxies and tunnels", text(func(c *Config) *string { return &c.PublicURL })},
+	{"twilio-accounts", "SMSTRACK_TWILIO_ACCOUNTS", "", "Twilio accounts as ACsid:authtoken,ACsid2:authtoken2", text(func(c *Config) *string { return &c.TwilioAccounts })},
+	{"twilio-skip-verification", "SMSTRACK_TWILIO_SKIP_VERIFICATION", "false", "accept Twilio webhooks without checking signatures (local experiments only)", func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		c.SkipVerification = b
+		return err
+	}},
+	{"log-level", "SMSTRACK_LOG_LEVEL", "info", "debug, info, warn or error", text(func(c *Config) *string { return &c.LogLevel })},
+	{"log-format", "SMSTRACK_LOG_FORMAT", "text", "text or json", text(func(c *Config) *string { return &c.LogFormat })},
+}
+
+// Parse reads the flags in args, then the environment for flags not given.
+// It returns the remaining arguments.
+func Parse(name string, args []string, getenv func(string) string) (*Config, []string, error) {
+	c := &Config{}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	values := make([]*string, len(options))
+	for i, o := range options {
+		values[i] = fs.String(o.flag, "", o.usage)
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, fmt.Errorf("%v (see smstrack help)", err)
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for i, o := range options {
+		v := o.def
+		if given[o.flag] {
+			v = *values[i]
+		} else if e := getenv(o.env); e != "" {
+			v = e
+		}
+		if err := o.set(c, v); err != nil {
+			return nil, nil, fmt.Errorf("invalid value %q for --%s (%s): %v", v, o.flag, o.env, err)
+		}
+	}
+	return c, fs.Args(), nil
+}
+
+// DSN is the database to open: the PostgreSQL DSN when set, otherwise the
+// SQLite file in the data directory.
+func (c *Config) DSN() string {
+	if c.DB != "" {
+		return c.DB
+	}
+	return filepath.Join(c.Data, "smstrack.db")
+}
+
+// PrintOptions writes the table of settings for `smstrack help`.
+func PrintOptions(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "  FLAG\tENVIRONMENT\tDEFAULT\tMEANING")
+	for _, o := range options {
+		def := o.def
+		if def == "" {
+			def = "-"
+		}
+		fmt.Fprintf(tw, "  --%s\t%s\t%s\t%s\n", o.flag, o.env, def, o.usage)
+	}
+	tw.Flush()
+}
+
+// EnvNames lists the environment variable of every setting.
+func EnvNames() []string {
+	out := make([]string, len(options))
+	for i, o := range options {
+		out[i] = o.env
+	}
+	return out
+}
