@@ -21,7 +21,9 @@ import (
 const MaxBody = 64 << 10
 
 // ReadBody reads the request body, refusing bodies larger than limit bytes
-// (MaxBody when limit is zero or negative) with an ETOOLARGE error.
+// (MaxBody when limit is zero or negative) with an ETOOLARGE error. With that
+// error it still returns what it read, at most limit bytes, so the refusal
+// can be recorded with the start of the body.
 func ReadBody(r *http.Request, limit int64) ([]byte, error) {
 	if limit <= 0 {
 		limit = MaxBody
@@ -40,7 +42,7 @@ func ReadBody(r *http.Request, limit int64) ([]byte, error) {
 		return nil, smstrack.Errorf(smstrack.EINVALID, "could not read the request body")
 	}
 	if int64(len(body)) > limit {
-		return nil, tooLarge(limit)
+		return body[:limit], tooLarge(limit)
 	}
 	return body, nil
 }

@@ -37,10 +37,10 @@ func TestReadBody(t *testing.T) {
 		{name: "form callback", body: strings.NewReader(twilioForm), length: int64(len(twilioForm)), limit: MaxBody, wantLen: len(twilioForm)},
 		{name: "no body", body: nil, length: 0, limit: MaxBody, wantLen: 0},
 		{name: "exactly the limit", body: strings.NewReader(strings.Repeat("a", 100)), length: -1, limit: 100, wantLen: 100},
-		{name: "one byte over, undeclared", body: strings.NewReader(strings.Repeat("a", 101)), length: -1, limit: 100, wantCode: smstrack.ETOOLARGE},
+		{name: "one byte over, undeclared", body: strings.NewReader(strings.Repeat("a", 101)), length: -1, limit: 100, wantLen: 100, wantCode: smstrack.ETOOLARGE},
 		{name: "declared too large", body: strings.NewReader("short"), length: MaxBody + 1, limit: MaxBody, wantCode: smstrack.ETOOLARGE},
 		{name: "zero limit means MaxBody", body: strings.NewReader(strings.Repeat("a", MaxBody)), length: -1, limit: 0, wantLen: MaxBody},
-		{name: "zero limit refuses over MaxBody", body: strings.NewReader(strings.Repeat("a", MaxBody+1)), length: -1, limit: 0, wantCode: smstrack.ETOOLARGE},
+		{name: "zero limit refuses over MaxBody", body: strings.NewReader(strings.Repeat("a", MaxBody+1)), length: -1, limit: 0, wantLen: MaxBody, wantCode: smstrack.ETOOLARGE},
 		{name: "client hangs up", body: failingReader{}, length: -1, limit: MaxBody, wantCode: smstrack.EINVALID},
 	}
 	for _, tt := range tests {

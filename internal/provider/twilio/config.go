@@ -1,0 +1,87 @@
+// Package twilio turns Twilio's messaging webhooks into smstrack events: it
+// checks X-Twilio-Signature, parses status callbacks and inbound messages,
+// maps Twilio's status words and explains its error codes.
+//
+// It owns nothing beyond that: events go to an smstrack.Ingester, refused
+// requests to a webhook.Rejector. It must not talk to a database nor import
+// another provider.
+package twilio
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Provider is the name under which Twilio's messages and error codes are kept.
+const Provider = "twilio"
+
+// Config is what the Twilio webhooks need to know.
+type Config struct {
+	// Accounts maps each AccountSid we accept callbacks for to its auth
+	// token, the key of its signatures.
+	Accounts map[string]string
+	// PublicURL is the address Twilio calls, e.g. https://track.example.com,
+	// used to rebuild the signed URL when a proxy stands in front of us.
+	// Empty: the URL is rebuilt from the request itself.
+	PublicURL string
+	// SkipVerification accepts requests without checking their signature,
+	// for local development only. A non-empty Accounts still limits which
+	// accounts are accepted; an empty one accepts any.
+	SkipVerification bool
+}
+
+// ParseAccounts reads the SMSTRACK_TWILIO_ACCOUNTS form of Config.Accounts:
+// comma-separated AccountSid:AuthToken pairs, e.g. "ACsid1:token1,ACsid2:token2".
+// Blank input gives an empty map. Errors never repeat a token.
+func ParseAccounts(s string) (map[string]string, error) {
+	accounts := map[string]string{}
+	for i, pair := range strings.Split(s, ",") {
+		pair = strings.TrimSpace(pair)
+		if pair == "" {
+			continue
+		}
+		sid, token, ok := strings.Cut(pair, ":")
+		sid, token = strings.TrimSpace(sid), strings.TrimSpace(token)
+		switch {
+		case !ok || sid == "" || token == "":
+			return nil, fmt.Errorf("twilio accounts: entry %d: want AccountSid:AuthToken", i+1)
+		case !strings.HasPrefix(sid, "AC") || !validID(sid):
+			// Catches the pair written the wrong way round, which would
+			// otherwise only show as every signature failing.
+			return nil, fmt.Errorf("twilio accounts: entry %d: account %q does not look like an AccountSid (AC...)", i+1, shorten(sid, 40))
+		}
+		if prev, dup := accounts[sid]; dup && prev != token {
+			return nil, fmt.Errorf("twilio accounts: account %s is listed twice with different tokens", sid)
+		}
+		accounts[sid] = token
+	}
+	return accounts, nil
+}
+
+// validID reports whether s can be a Twilio SID (an account, message or
+// service id): Twilio's are 34 letters and digits; we allow a little more so
+// simulators may use readable ids, but nothing that could bloat an index.
+func validID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// shorten cuts s for quoting in an error message.
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}

@@ -1,0 +1,215 @@
+package twilio
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/webhook"
+)
+
+// The paths Twilio is configured to call.
+const (
+	StatusPath  = "/webhooks/twilio/status"
+	InboundPath = "/webhooks/twilio/inbound"
+)
+
+// emptyTwiML answers an inbound message without replying to it.
+const emptyTwiML = `<?xml version="1.0" encoding="UTF-8"?><Response></Response>`
+
+// Handler serves Twilio's status callbacks and inbound message webhooks.
+type Handler struct {
+	cfg Config
+	ing smstrack.Ingester
+	rej *webhook.Rejector
+	log *slog.Logger
+	now func() time.Time
+}
+
+// NewHandler returns a Handler that verifies requests by cfg, hands events
+// to ing and records malformed requests through rej (which may be nil).
+func NewHandler(cfg Config, ing smstrack.Ingester, rej *webhook.Rejector, log *slog.Logger) *Handler {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Handler{cfg: cfg, ing: ing, rej: rej, log: log, now: time.Now}
+}
+
+// Register adds the Twilio webhook routes to mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.HandleFunc("POST "+StatusPath, h.serveStatus)
+	mux.HandleFunc("POST "+InboundPath, h.serveInbound)
+}
+
+func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request) {
+	h.serve(w, r, statusCallback, func(w http.ResponseWriter) {
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+func (h *Handler) serveInbound(w http.ResponseWriter, r *http.Request) {
+	h.serve(w, r, inbound, func(w http.ResponseWriter) {
+		w.Header().Set("Content-Type", "text/xml")
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, emptyTwiML)
+	})
+}
+
+// parseFunc reads a request's fields into an event; the payload is what
+// the event keeps of the request.
+type parseFunc func(fields url.Values, payload json.RawMessage, receivedAt time.Time) (*smstrack.EventInput, error)
+
+// serve runs one webhook request: read, decode, authenticate, parse, store,
+// and only then answer 2xx, so Twilio never hears "ok" for a lost event.
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, parse parseFunc, ok func(http.ResponseWriter)) {
+	receivedAt := h.now().UTC()
+	log := h.log.With("path", r.URL.Path, "remote_addr", r.RemoteAddr)
+	if h.cfg.SkipVerification {
+		log.Warn("twilio: accepting a request without checking its signature (SkipVerification is on)")
+	}
+
+	body, err := webhook.ReadBody(r, webhook.MaxBody)
+	if err != nil {
+		h.refuse(w, r, log, body, err)
+		return
+	}
+	fields, payload, isJSON, err := decode(r.Header.Get("Content-Type"), body)
+	if err != nil {
+		h.refuse(w, r, log, body, err)
+		return
+	}
+	account := strings.TrimSpace(fields.Get("AccountSid"))
+	switch {
+	case account == "":
+		h.refuse(w, r, log, body, smstrack.FieldError("AccountSid", "missing account id"))
+		return
+	case !validID(account):
+		h.refuse(w, r, log, body, smstrack.FieldError("AccountSid", "malformed account id %q", shorten(account, 40)))
+		return
+	}
+	if err := h.authenticate(r, account, fields, body, isJSON); err != nil {
+		h.refuse(w, r, log.With("account", account), body, err)
+		return
+	}
+	ev, err := parse(fields, payload, receivedAt)
+	if err != nil {
+		h.refuse(w, r, log, body, err)
+		return
+	}
+
+	res, err := h.ing.Ingest(r.Context(), ev)
+	if err != nil {
+		status := http.StatusInternalServerError
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || r.Context().Err() != nil {
+			status = http.StatusServiceUnavailable
+		}
+		log.Error("twilio: storing event", "message_sid", ev.ProviderID, "status", ev.Status, "err", err)
+		webhook.WriteError(w, status, err)
+		return
+	}
+	log.Debug("twilio: event stored", "message_sid", ev.ProviderID, "status", ev.Status,
+		"message_id", res.MessageID, "duplicate", res.Duplicate, "applied", res.Applied)
+	ok(w)
+}
+
+// refuse answers a request we will not store, by the status its error
+// calls for, and keeps a record of it for the operator.
+func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, log *slog.Logger, body []byte, err error) {
+	status := webhook.StatusFor(err)
+	log.Info("twilio: request refused", "status", status, "reason", smstrack.ErrorMessage(err), "field", smstrack.ErrorField(err))
+	h.rej.Record(r, body, err)
+	webhook.WriteError(w, status, err)
+}
+
+// decode reads the body by its content type. Twilio sends forms, and JSON
+// for some newer products; an absent type is read as a form.
+func decode(contentType string, body []byte) (fields url.Values, payload json.RawMessage, isJSON bool, err error) {
+	mt := ""
+	if contentType != "" {
+		mt, _, err = mime.ParseMediaType(contentType)
+		if err != nil {
+			return nil, nil, false, smstrack.FieldError("Content-Type", "malformed content type %q", shorten(contentType, 60))
+		}
+	}
+	switch {
+	case mt == "" || mt == "application/x-www-form-urlencoded":
+		fields, err = ParseForm(body)
+		if err != nil {
+			return nil, nil, false, err
+		}
+		return fields, formPayload(fields), false, nil
+	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
+		fields, payload, err = ParseJSON(body)
+		return fields, payload, true, err
+	}
+	return nil, nil, false, smstrack.FieldError("Content-Type", "unsupported content type %q", shorten(mt, 60))
+}
+
+// authenticate checks that the account is one we serve and, unless
+// verification is off, that Twilio signed the request with its token.
+func (h *Handler) authenticate(r *http.Request, account string, fields url.Values, body []byte, isJSON bool) error {
+	token, known := h.cfg.Accounts[account]
+	if !known {
+		if h.cfg.SkipVerification && len(h.cfg.Accounts) == 0 {
+			return nil
+		}
+		return &smstrack.Error{Code: smstrack.EFORBIDDEN, Field: "AccountSid",
+			Message: "Twilio account " + account + " is not configured here"}
+	}
+	if h.cfg.SkipVerification {
+		return nil
+	}
+	sig := r.Header.Get(SignatureHeader)
+	if sig == "" {
+		return &smstrack.Error{Code: smstrack.EFORBIDDEN, Field: SignatureHeader, Message: "missing " + SignatureHeader + " header"}
+	}
+	u := h.requestURL(r)
+	var ok bool
+	switch {
+	case bodyHash(u) != "":
+		// Twilio's libraries decide by the URL, not the content type; the
+		// hash authenticates whatever body came.
+		ok = VerifyJSON(token, u, body, sig)
+	case isJSON:
+		// Without bodySHA256 nothing would cover a JSON body.
+		return &smstrack.Error{Code: smstrack.EFORBIDDEN, Field: SignatureHeader,
+			Message: "JSON body without a bodySHA256 parameter in the URL cannot be verified"}
+	default:
+		ok = VerifyForm(token, u, fields, sig)
+	}
+	if !ok {
+		return &smstrack.Error{Code: smstrack.EFORBIDDEN, Field: SignatureHeader,
+			Message: "invalid " + SignatureHeader + " for " + shorten(u, 200) +
+				" (if Twilio calls another URL, e.g. through a proxy, set the public URL to it)"}
+	}
+	return nil
+}
+
+// requestURL rebuilds the URL Twilio signed: the public URL when configured
+// (a proxy in front of us changes scheme, host or port), otherwise the
+// request's own scheme and Host, followed by the path and query as sent.
+func (h *Handler) requestURL(r *http.Request) string {
+	var b strings.Builder
+	if h.cfg.PublicURL != "" {
+		b.WriteString(strings.TrimRight(h.cfg.PublicURL, "/"))
+	} else {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		b.WriteString(scheme + "://" + r.Host)
+	}
+	b.WriteString(r.URL.EscapedPath())
+	if r.URL.RawQuery != "" || r.URL.ForceQuery {
+		b.WriteString("?" + r.URL.RawQuery)
+	}
+	return b.String()
+}

@@ -1,0 +1,423 @@
+package twilio
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/webhook"
+)
+
+const testToken = "12345678901234567890123456789012"
+
+// ingester records what it was handed, and fails when err is set.
+type ingester struct {
+	mu  sync.Mutex
+	got []*smstrack.EventInput
+	err error
+}
+
+func (in *ingester) Ingest(ctx context.Context, ev *smstrack.EventInput) (smstrack.EventResult, error) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.err != nil {
+		return smstrack.EventResult{}, in.err
+	}
+	in.got = append(in.got, ev)
+	return smstrack.EventResult{MessageID: int64(len(in.got)), EventID: int64(len(in.got)), Applied: true, Status: ev.Status}, nil
+}
+
+func (in *ingester) events() []*smstrack.EventInput {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return append([]*smstrack.EventInput(nil), in.got...)
+}
+
+// rejected records refused requests.
+type rejected struct {
+	mu  sync.Mutex
+	got []smstrack.RejectedRequest
+}
+
+func (r *rejected) RecordRejected(_ context.Context, rr smstrack.RejectedRequest) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.got = append(r.got, rr)
+	return nil
+}
+
+func (r *rejected) all() []smstrack.RejectedRequest {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]smstrack.RejectedRequest(nil), r.got...)
+}
+
+type harness struct {
+	mux  *http.ServeMux
+	ing  *ingester
+	rec  *rejected
+	rej  *webhook.Rejector
+	logs *bytes.Buffer
+}
+
+func newHarness(t *testing.T, cfg Config) *harness {
+	t.Helper()
+	h := &harness{mux: http.NewServeMux(), ing: &ingester{}, rec: &rejected{}, logs: &bytes.Buffer{}}
+	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h.rej = webhook.NewRejector(h.rec, log)
+	hd := NewHandler(cfg, h.ing, h.rej, log)
+	hd.now = func() time.Time { return receivedAt }
+	hd.Register(h.mux)
+	return h
+}
+
+// do serves one request and waits for any rejection record to be written.
+func (h *harness) do(r *http.Request) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	h.mux.ServeHTTP(w, r)
+	h.rej.Wait()
+	return w
+}
+
+// formRequest builds a signed form request as Twilio sends it to
+// https://track.example.com<target>.
+func formRequest(t *testing.T, target, form, token string) *http.Request {
+	t.Helper()
+	r := httptest.NewRequest(http.MethodPost, "https://track.example.com"+target, strings.NewReader(form))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.Header.Set(SignatureHeader, Sign(token, "https://track.example.com"+target, mustForm(t, form)))
+	return r
+}
+
+func jsonRequest(t *testing.T, target, body, token string) *http.Request {
+	t.Helper()
+	sum := sha256.Sum256([]byte(body))
+	sep := "?"
+	if strings.Contains(target, "?") {
+		sep = "&"
+	}
+	target += sep + "bodySHA256=" + hex.EncodeToString(sum[:])
+	r := httptest.NewRequest(http.MethodPost, "https://track.example.com"+target, strings.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set(SignatureHeader, Sign(token, "https://track.example.com"+target, nil))
+	return r
+}
+
+func TestHandler(t *testing.T) {
+	cfg := Config{Accounts: map[string]string{testAccount: testToken}}
+	jsonBody := `{"MessageSid":"` + testSID + `","MessageStatus":"failed","ErrorCode":30007,"AccountSid":"` + testAccount + `"}`
+	tests := []struct {
+		name       string
+		cfg        Config
+		req        func(t *testing.T) *http.Request
+		wantStatus int
+		wantBody   string // JSON error, TwiML or empty
+		wantEvent  smstrack.Status
+		wantField  string // recorded rejection's field, "-" for none recorded
+	}{
+		{
+			name:       "status callback stored",
+			req:        func(t *testing.T) *http.Request { return formRequest(t, StatusPath, deliveredForm, testToken) },
+			wantStatus: http.StatusNoContent,
+			wantEvent:  smstrack.StatusDelivered,
+			wantField:  "-",
+		},
+		{
+			name:       "inbound answered with empty TwiML",
+			req:        func(t *testing.T) *http.Request { return formRequest(t, InboundPath, inboundForm, testToken) },
+			wantStatus: http.StatusOK,
+			wantBody:   emptyTwiML,
+			wantEvent:  smstrack.StatusReceived,
+			wantField:  "-",
+		},
+		{
+			name: "status callback with a query string and a TLS request",
+			cfg:  Config{Accounts: cfg.Accounts},
+			req: func(t *testing.T) *http.Request {
+				r := httptest.NewRequest(http.MethodPost, "/webhooks/twilio/status?tenant=acme&x=%2F", strings.NewReader(undeliveredForm))
+				r.Host = "track.example.com"
+				r.TLS = &tls.ConnectionState{}
+				r.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+				r.Header.Set(SignatureHeader, Sign(testToken, "https://track.example.com:443/webhooks/twilio/status?tenant=acme&x=%2F", mustForm(t, undeliveredForm)))
+				return r
+			},
+			wantStatus: http.StatusNoContent,
+			wantEvent:  smstrack.StatusUndelivered,
+			wantField:  "-",
+		},
+		{
+			name: "behind a proxy with a public URL",
+			cfg:  Config{Accounts: cfg.Accounts, PublicURL: "https://sms.example.org/"},
+			req: func(t *testing.T) *http.Request {
+				r := httptest.NewRequest(http.MethodPost, "http://10.0.0.5:8080"+StatusPath, strings.NewReader(deliveredForm))
+				r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				r.Header.Set(SignatureHeader, Sign(testToken, "https://sms.example.org"+StatusPath, mustForm(t, deliveredForm)))
+				return r
+			},
+			wantStatus: http.StatusNoContent,
+			wantEvent:  smstrack.StatusDelivered,
+			wantField:  "-",
+		},
+		{
+			name:       "JSON body",
+			req:        func(t *testing.T) *http.Request { return jsonRequest(t, StatusPath, jsonBody, testToken) },
+			wantStatus: http.StatusNoContent,
+			wantEvent:  smstrack.StatusFailed,
+			wantField:  "-",
+		},
+		{
+			name: "JSON body changed after signing",
+			req: func(t *testing.T) *http.Request {
+				r := jsonRequest(t, StatusPath, jsonBody, testToken)
+				tampered := strings.Replace(jsonBody, "failed", "delivered", 1)
+				r.Body = httpBody(tampered)
+				r.ContentLength = int64(len(tampered))
+				return r
+			},
+			wantStatus: http.StatusForbidden,
+			wantField:  SignatureHeader,
+		},
+		{
+			name: "JSON body without bodySHA256",
+			req: func(t *testing.T) *http.Request {
+				r := httptest.NewRequest(http.MethodPost, "https://track.example.com"+StatusPath, strings.NewReader(jsonBody))
+				r.Header.Set("Content-Type", "application/json")
+				r.Header.Set(SignatureHeader, Sign(testToken, "https://track.example.com"+StatusPath, nil))
+				return r
+			},
+			wantStatus: http.StatusForbidden,
+			wantField:  SignatureHeader,
+		},
+		{
+			name:       "wrong token",
+			req:        func(t *testing.T) *http.Request { return formRequest(t, StatusPath, deliveredForm, "not-the-token") },
+			wantStatus: http.StatusForbidden,
+			wantField:  SignatureHeader,
+		},
+		{
+			name: "field changed after signing",
+			req: func(t *testing.T) *http.Request {
+				r := formRequest(t, StatusPath, undeliveredForm, testToken)
+				tampered := strings.Replace(undeliveredForm, "undelivered", "delivered", 2)
+				r.Body = httpBody(tampered)
+				r.ContentLength = int64(len(tampered))
+				return r
+			},
+			wantStatus: http.StatusForbidden,
+			wantField:  SignatureHeader,
+		},
+		{
+			name: "missing signature",
+			req: func(t *testing.T) *http.Request {
+				r := formRequest(t, StatusPath, deliveredForm, testToken)
+				r.Header.Del(SignatureHeader)
+				return r
+			},
+			wantStatus: http.StatusForbidden,
+			wantBody:   `{"error":"missing X-Twilio-Signature header","field":"X-Twilio-Signature"}`,
+			wantField:  SignatureHeader,
+		},
+		{
+			name: "account not configured",
+			req: func(t *testing.T) *http.Request {
+				form := strings.ReplaceAll(deliveredForm, testAccount, "ACffffffffffffffffffffffffffffffff")
+				return formRequest(t, StatusPath, form, testToken)
+			},
+			wantStatus: http.StatusForbidden,
+			wantBody:   `{"error":"Twilio account ACffffffffffffffffffffffffffffffff is not configured here","field":"AccountSid"}`,
+			wantField:  "AccountSid",
+		},
+		{
+			name:       "unknown status word",
+			req:        func(t *testing.T) *http.Request { return formRequest(t, StatusPath, strings.Replace(deliveredForm, "MessageStatus=delivered", "MessageStatus=vanished", 1), testToken) },
+			wantStatus: http.StatusBadRequest,
+			wantBody:   `{"error":"unknown message status \"vanished\"","field":"MessageStatus"}`,
+			wantField:  "MessageStatus",
+		},
+		{
+			name: "no message id",
+			req: func(t *testing.T) *http.Request {
+				return formRequest(t, StatusPath, "MessageStatus=sent&AccountSid="+testAccount, testToken)
+			},
+			wantStatus: http.StatusBadRequest,
+			wantField:  "MessageSid",
+		},
+		{
+			name: "no account id",
+			req: func(t *testing.T) *http.Request {
+				return formRequest(t, StatusPath, "MessageSid="+testSID+"&MessageStatus=sent", testToken)
+			},
+			wantStatus: http.StatusBadRequest,
+			wantField:  "AccountSid",
+		},
+		{
+			name: "bad form encoding",
+			req: func(t *testing.T) *http.Request {
+				r := httptest.NewRequest(http.MethodPost, StatusPath, strings.NewReader("MessageSid=%zz&AccountSid="+testAccount))
+				r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				return r
+			},
+			wantStatus: http.StatusBadRequest,
+			wantField:  "",
+		},
+		{
+			name: "unsupported content type",
+			req: func(t *testing.T) *http.Request {
+				r := httptest.NewRequest(http.MethodPost, StatusPath, strings.NewReader("<xml/>"))
+				r.Header.Set("Content-Type", "text/xml")
+				return r
+			},
+			wantStatus: http.StatusBadRequest,
+			wantField:  "Content-Type",
+		},
+		{
+			name: "oversized body",
+			req: func(t *testing.T) *http.Request {
+				body := deliveredForm + "&Padding=" + strings.Repeat("x", webhook.MaxBody)
+				return formRequest(t, StatusPath, body, testToken)
+			},
+			wantStatus: http.StatusBadRequest,
+			wantField:  "",
+		},
+		{
+			name: "skip verification accepts unsigned requests",
+			cfg:  Config{SkipVerification: true},
+			req: func(t *testing.T) *http.Request {
+				r := formRequest(t, StatusPath, deliveredForm, testToken)
+				r.Header.Del(SignatureHeader)
+				return r
+			},
+			wantStatus: http.StatusNoContent,
+			wantEvent:  smstrack.StatusDelivered,
+			wantField:  "-",
+		},
+		{
+			name: "skip verification still limits accounts when some are listed",
+			cfg:  Config{SkipVerification: true, Accounts: map[string]string{"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa": "t"}},
+			req: func(t *testing.T) *http.Request {
+				return formRequest(t, StatusPath, deliveredForm, testToken)
+			},
+			wantStatus: http.StatusForbidden,
+			wantField:  "AccountSid",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := tt.cfg
+			if c.Accounts == nil && !c.SkipVerification {
+				c = cfg
+			}
+			h := newHarness(t, c)
+			w := h.do(tt.req(t))
+
+			if w.Code != tt.wantStatus {
+				t.Fatalf("status = %d, want %d; body %s", w.Code, tt.wantStatus, w.Body)
+			}
+			if tt.wantBody != "" {
+				if got := strings.TrimSpace(w.Body.String()); got != tt.wantBody {
+					t.Errorf("body = %s, want %s", got, tt.wantBody)
+				}
+			}
+			if w.Code >= 400 {
+				var e struct{ Error, Field string }
+				if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Error == "" {
+					t.Errorf("error body %s is not {\"error\":...}: %v", w.Body, err)
+				}
+			}
+
+			events := h.ing.events()
+			switch {
+			case tt.wantEvent == "" && len(events) != 0:
+				t.Errorf("stored %d events, want none", len(events))
+			case tt.wantEvent != "" && (len(events) != 1 || events[0].Status != tt.wantEvent):
+				t.Errorf("stored %v, want one %s event", events, tt.wantEvent)
+			}
+
+			recs := h.rec.all()
+			if tt.wantField == "-" {
+				if len(recs) != 0 {
+					t.Errorf("recorded %d rejections, want none: %+v", len(recs), recs)
+				}
+				return
+			}
+			if len(recs) != 1 {
+				t.Fatalf("recorded %d rejections, want 1", len(recs))
+			}
+			if recs[0].Field != tt.wantField {
+				t.Errorf("recorded field %q, want %q (reason %q)", recs[0].Field, tt.wantField, recs[0].Reason)
+			}
+			if recs[0].Path == "" || recs[0].Reason == "" {
+				t.Errorf("recorded %+v, want path and reason", recs[0])
+			}
+		})
+	}
+}
+
+func TestHandlerResponses(t *testing.T) {
+	h := newHarness(t, Config{Accounts: map[string]string{testAccount: testToken}})
+	w := h.do(formRequest(t, InboundPath, inboundMMSForm, testToken))
+	if got := w.Header().Get("Content-Type"); got != "text/xml" {
+		t.Errorf("inbound Content-Type = %q, want text/xml", got)
+	}
+	w = h.do(formRequest(t, StatusPath, deliveredForm, testToken))
+	if w.Body.Len() != 0 {
+		t.Errorf("status callback answer body = %q, want empty", w.Body)
+	}
+	r := httptest.NewRequest(http.MethodGet, StatusPath, nil)
+	if w := h.do(r); w.Code != http.StatusMethodNotAllowed {
+		t.Errorf("GET status = %d, want 405", w.Code)
+	}
+}
+
+func TestHandlerIngestErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want int
+	}{
+		{"store down", errors.New("database is locked"), http.StatusInternalServerError},
+		{"request canceled", context.Canceled, http.StatusServiceUnavailable},
+		{"deadline", context.DeadlineExceeded, http.StatusServiceUnavailable},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, Config{Accounts: map[string]string{testAccount: testToken}})
+			h.ing.err = tt.err
+			w := h.do(formRequest(t, StatusPath, deliveredForm, testToken))
+			if w.Code != tt.want {
+				t.Errorf("status = %d, want %d", w.Code, tt.want)
+			}
+			if strings.Contains(w.Body.String(), "database") {
+				t.Errorf("body %s leaks the internal error", w.Body)
+			}
+			if n := len(h.rec.all()); n != 0 {
+				t.Errorf("recorded %d rejections for a store failure, want none", n)
+			}
+		})
+	}
+}
+
+func TestSkipVerificationWarnsEveryRequest(t *testing.T) {
+	h := newHarness(t, Config{SkipVerification: true})
+	for range 3 {
+		h.do(formRequest(t, StatusPath, deliveredForm, ""))
+	}
+	if got := strings.Count(h.logs.String(), "SkipVerification is on"); got != 3 {
+		t.Errorf("%d warnings for 3 requests, want 3", got)
+	}
+}
+
+func httpBody(s string) io.ReadCloser { return io.NopCloser(strings.NewReader(s)) }
