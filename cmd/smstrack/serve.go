@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/smstrack/smstrack"
 	"github.com/smstrack/smstrack/internal/api"
 	"github.com/smstrack/smstrack/internal/config"
 	"github.com/smstrack/smstrack/internal/ingest"
@@ -75,10 +76,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	committer := ingest.NewCommitter(db, log, ingest.Options{Workers: workers, Prepare: prepareEvent})
 	rejector := webhook.NewRejector(db, log)
 
-	mux := http.NewServeMux()
-	twilio.NewHandler(twilio.Config{Accounts: accounts, PublicURL: c.PublicURL, SkipVerification: c.SkipVerification},
-		committer, rejector, log).Register(mux)
-	api.New(db, committer, log).Register(mux)
+	mux := newMux(c, accounts, db, committer, rejector, log)
 
 	if c.SkipVerification {
 		log.Warn("Twilio signature verification is OFF: anyone who can reach this server can forge callbacks; use only for local experiments")
@@ -119,6 +117,15 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	rejector.Wait()
 	log.Info("stopped")
 	return nil
+}
+
+// newMux wires every route of the server: provider webhooks and the API.
+func newMux(c *config.Config, accounts map[string]string, db smstrack.Store, ing smstrack.Ingester, rej *webhook.Rejector, log *slog.Logger) *http.ServeMux {
+	mux := http.NewServeMux()
+	twilio.NewHandler(twilio.Config{Accounts: accounts, PublicURL: c.PublicURL, SkipVerification: c.SkipVerification},
+		ing, rej, log).Register(mux)
+	api.New(db, ing, log).Register(mux)
+	return mux
 }
 
 func (m *Main) migrate(ctx context.Context, args []string) error {
