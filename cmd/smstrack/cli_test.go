@@ -1,0 +1,67 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+// run runs one command in-process as the binary would, with only the given
+// environment.
+func run(t *testing.T, env map[string]string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return env[k] }}
+	err := m.Run(context.Background(), args)
+	return out.String(), errOut.String(), err
+}
+
+func TestAPIKeyCommands(t *testing.T) {
+	env := map[string]string{"SMSTRACK_DATA": t.TempDir()}
+	out, _, err := run(t, env, "apikey", "create", "--name", "ci")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	secret := lines[len(lines)-1]
+	if !strings.HasPrefix(secret, "smst_") || len(secret) < 30 {
+		t.Fatalf("last line %q is not a key", secret)
+	}
+	list, _, err := run(t, env, "apikey", "list")
+	if err != nil || !strings.Contains(list, "ci") || strings.Contains(list, secret) {
+		t.Errorf("list: %v\n%s (the secret must never be shown again)", err, list)
+	}
+	if _, _, err := run(t, env, "apikey", "revoke", "ci"); err != nil {
+		t.Errorf("revoke: %v", err)
+	}
+	if _, _, err := run(t, env, "apikey", "revoke", "ci"); err == nil || !strings.Contains(err.Error(), "no live API key") {
+		t.Errorf("revoke twice: %v", err)
+	}
+	if _, _, err := run(t, env, "apikey", "create"); err == nil || !strings.Contains(err.Error(), "--name") {
+		t.Errorf("create without name: %v", err)
+	}
+}
+
+func TestCommandErrorsAndHelp(t *testing.T) {
+	out, _, err := run(t, nil, "help")
+	if err != nil || !strings.Contains(out, "SMSTRACK_DB") || !strings.Contains(out, "--addr") {
+		t.Errorf("help: %v\n%s", err, out)
+	}
+	if _, _, err := run(t, nil, "frobnicate"); err == nil || !strings.Contains(err.Error(), "unknown command") {
+		t.Errorf("unknown command: %v", err)
+	}
+	if _, _, err := run(t, nil, "serve", "--adr", "x"); err == nil || !strings.Contains(err.Error(), "adr") {
+		t.Errorf("unknown flag: %v", err)
+	}
+	if _, _, err := run(t, map[string]string{"SMSTRACK_TWILIO_SKIP_VERIFICATION": "maybe"}, "serve"); err == nil || !strings.Contains(err.Error(), "SMSTRACK_TWILIO_SKIP_VERIFICATION") {
+		t.Errorf("bad bool: %v", err)
+	}
+	if out, _, err := run(t, nil, "version"); err != nil || !strings.HasPrefix(out, "smstrack ") {
+		t.Errorf("version: %v %q", err, out)
+	}
+	out, _, err = run(t, map[string]string{"SMSTRACK_DATA": t.TempDir()}, "migrate")
+	if err != nil || !strings.Contains(out, "schema version 1") {
+		t.Errorf("migrate: %v %q", err, out)
+	}
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The README's test command. Starts a throwaway PostgreSQL server, then runs
+# the whole suite: every store, ingest, API and end-to-end test runs on the
+# embedded SQLite and on PostgreSQL. Extra arguments go to `go test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+have_pg() { ls /usr/lib/postgresql/*/bin/initdb /usr/local/bin/initdb /usr/bin/initdb >/dev/null 2>&1; }
+if ! have_pg; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "test.sh: installing PostgreSQL" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    echo "test.sh: PostgreSQL (initdb, pg_ctl) is needed; install it, e.g. apt-get install postgresql" >&2
+    exit 1
+  fi
+fi
+
+work=$(mktemp -d)
+chmod 755 "$work" # the server runs as the postgres user and must reach its directory
+trap 'scripts/postgres.sh stop "$work/pg"; rm -rf "$work"' EXIT
+port=$((56000 + RANDOM % 1000))
+SMSTRACK_TEST_POSTGRES=$(scripts/postgres.sh start "$work/pg" "$port")
+export SMSTRACK_TEST_POSTGRES SMSTRACK_REQUIRE_POSTGRES=1
+
+go vet ./...
+go test -count=1 "$@" ./...
