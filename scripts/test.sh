@@ -5,7 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-have_pg() { ls /usr/lib/postgresql/*/bin/initdb /usr/local/bin/initdb /usr/bin/initdb >/dev/null 2>&1; }
+have_pg() {
+  for f in /usr/lib/postgresql/*/bin/initdb /usr/local/bin/initdb /usr/bin/initdb; do
+    [ -x "$f" ] && return 0
+  done
+  return 1
+}
 if ! have_pg; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "test.sh: installing PostgreSQL" >&2
