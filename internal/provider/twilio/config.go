@@ -47,8 +47,9 @@ func ParseAccounts(s string) (map[string]string, error) {
 			return nil, fmt.Errorf("twilio accounts: entry %d: want AccountSid:AuthToken", i+1)
 		case !strings.HasPrefix(sid, "AC") || !validID(sid):
 			// Catches the pair written the wrong way round, which would
-			// otherwise only show as every signature failing.
-			return nil, fmt.Errorf("twilio accounts: entry %d: account %q does not look like an AccountSid (AC...)", i+1, shorten(sid, 40))
+			// otherwise only show as every signature failing. The text is
+			// not quoted: written that way round, it is the token.
+			return nil, fmt.Errorf("twilio accounts: entry %d: the part before ':' does not look like an AccountSid (AC...)", i+1)
 		}
 		if prev, dup := accounts[sid]; dup && prev != token {
 			return nil, fmt.Errorf("twilio accounts: account %s is listed twice with different tokens", sid)

@@ -241,8 +241,10 @@ func TestHandler(t *testing.T) {
 			wantField:  "AccountSid",
 		},
 		{
-			name:       "unknown status word",
-			req:        func(t *testing.T) *http.Request { return formRequest(t, StatusPath, strings.Replace(deliveredForm, "MessageStatus=delivered", "MessageStatus=vanished", 1), testToken) },
+			name: "unknown status word",
+			req: func(t *testing.T) *http.Request {
+				return formRequest(t, StatusPath, strings.Replace(deliveredForm, "MessageStatus=delivered", "MessageStatus=vanished", 1), testToken)
+			},
 			wantStatus: http.StatusBadRequest,
 			wantBody:   `{"error":"unknown message status \"vanished\"","field":"MessageStatus"}`,
 			wantField:  "MessageStatus",

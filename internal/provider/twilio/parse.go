@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -86,10 +88,18 @@ func jsonText(raw json.RawMessage) string {
 }
 
 // formPayload is the canonical JSON of every field: encoding/json sorts the
-// keys, so the same callback always gives the same bytes and dedupes.
+// keys, so the same callback always gives the same bytes and dedupes. A name
+// that is not UTF-8 is spelled with U+FFFD, as encoding/json would write it;
+// names that then coincide share one key, so the object never repeats a key
+// and no value is dropped.
 func formPayload(fields url.Values) json.RawMessage {
-	m := make(map[string]any, len(fields))
-	for k, v := range fields {
+	merged := make(map[string][]string, len(fields))
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		name := strings.ToValidUTF8(k, "\uFFFD")
+		merged[name] = append(merged[name], fields[k]...)
+	}
+	m := make(map[string]any, len(merged))
+	for k, v := range merged {
 		if len(v) == 1 {
 			m[k] = v[0]
 		} else {
