@@ -135,6 +135,11 @@ func analyzeUCS2(body string) Analysis {
 			septets = gsmSeptets(first)
 		}
 		if septets == 0 {
+			if a.NonGSMCharacters == nil {
+				// Skip the smallest growth steps: UCS-2 text is
+				// usually mostly non-GSM.
+				a.NonGSMCharacters = make([]NonGSMChar, 0, 16)
+			}
 			a.NonGSMCharacters = append(a.NonGSMCharacters, NonGSMChar{Char: body[start:end], Index: a.Characters, Offset: start})
 		} else {
 			gsmTotal += septets

@@ -3,7 +3,11 @@
 // internal/content/testdata/golden.json. The Go tests of package content
 // compare against that file, so Node is needed only to regenerate it:
 //
-//	npm ci && node generate.js
+//	npm ci && npm run generate
+//
+// which also reruns graphemeprops.js and smarttable.js, the two scripts that
+// derive the Go data tables (grapheme break properties, smart encoding
+// replacements) from the same installed packages.
 'use strict';
 
 const fs = require('fs');
