@@ -55,7 +55,9 @@ type Part struct {
 }
 
 // Analyze reports the encoding and segmentation of body exactly as Twilio's
-// calculator (sms-segments-calculator 1.3.0) does.
+// calculator (sms-segments-calculator 1.3.0) does. Bytes that are not UTF-8,
+// which a JavaScript string cannot hold and the reference so never sees, are
+// each taken as U+FFFD: a non-GSM character of one UTF-16 unit.
 func Analyze(body string) Analysis {
 	if septets, scalars, ok := gsmOnly(body); ok {
 		return analyzeGSM(body, septets, scalars)
@@ -178,4 +180,13 @@ func (a *Analysis) finish(sp *splitter, unitBits int) {
 		}
 		a.Parts[i] = Part{Text: sp.body[s:end], Start: s, End: end, SizeBits: sp.textBits[i]}
 	}
+}
+
+// SegmentTexts returns the text of each segment, in order.
+func (a Analysis) SegmentTexts() []string {
+	texts := make([]string, len(a.Parts))
+	for i, p := range a.Parts {
+		texts[i] = p.Text
+	}
+	return texts
 }

@@ -1,6 +1,8 @@
 package content
 
 import (
+	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -176,5 +178,41 @@ func checkParts(t *testing.T, body string, a Analysis) {
 	}
 	if bits != a.MessageSizeBits {
 		t.Errorf("parts hold %d bits, want %d (message size)", bits, a.MessageSizeBits)
+	}
+}
+
+func TestAnalyzeInvalidUTF8(t *testing.T) {
+	got := Analyze("ok\xffok")
+	if got.Encoding != EncodingUCS2 || got.Characters != 5 || got.MessageSizeBits != 5*16 {
+		t.Errorf("analysis = %+v, want UCS-2, 5 characters, 80 bits", got)
+	}
+	if len(got.NonGSMCharacters) != 1 || got.NonGSMCharacters[0].Char != "\xff" {
+		t.Errorf("non-GSM characters = %+v, want the invalid byte", got.NonGSMCharacters)
+	}
+	checkParts(t, "ok\xffok", got)
+}
+
+func TestSegmentTexts(t *testing.T) {
+	body := strings.Repeat("a", 153) + strings.Repeat("b", 8)
+	got := Analyze(body).SegmentTexts()
+	want := []string{strings.Repeat("a", 153), strings.Repeat("b", 8)}
+	if !slices.Equal(got, want) {
+		t.Errorf("SegmentTexts = %q, want %q", got, want)
+	}
+}
+
+func TestAnalysisJSON(t *testing.T) {
+	data, err := json.Marshal(Analyze("Hi 👋"))
+	if err != nil {
+		t.Fatalf("marshal: %v", err)
+	}
+	var fields map[string]any
+	if err := json.Unmarshal(data, &fields); err != nil {
+		t.Fatalf("unmarshal: %v", err)
+	}
+	for _, key := range []string{"encoding", "segments", "characters", "message_size_bits", "non_gsm_characters", "segments_without_non_gsm", "parts"} {
+		if _, ok := fields[key]; !ok {
+			t.Errorf("JSON %s has no %q field", data, key)
+		}
 	}
 }
