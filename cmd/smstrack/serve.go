@@ -61,7 +61,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	accounts, err := twilio.ParseAccounts(c.TwilioAccounts)
 	if err != nil {
-		return fmt.Errorf("SMSTRACK_TWILIO_ACCOUNTS: %w", err)
+		return fmt.Errorf("%w (set by --twilio-accounts or SMSTRACK_TWILIO_ACCOUNTS)", err)
 	}
 	db, err := m.openStore(ctx, c)
 	if err != nil {

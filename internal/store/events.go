@@ -29,6 +29,9 @@ func (db *DB) ApplyEvents(ctx context.Context, events []*smstrack.EventInput) ([
 	if len(events) == 0 {
 		return nil, nil
 	}
+	for _, in := range events {
+		in.Provider, in.Account, in.ProviderID = cleanText(in.Provider), cleanText(in.Account), cleanText(in.ProviderID)
+	}
 	for attempt := 1; ; attempt++ {
 		res, err := db.applyEvents(ctx, events)
 		if err == nil || attempt == 5 || !retryable(err) {
@@ -231,11 +234,11 @@ func (db *DB) insertEvents(ctx context.Context, tx *sql.Tx, events []*smstrack.E
 				q.WriteString(", ")
 			}
 			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			payload := string(in.Payload)
+			payload := cleanText(string(in.Payload))
 			if payload == "" {
 				payload = "{}"
 			}
-			args = append(args, in.MessageID, string(in.Status), in.ErrorCode, string(in.Source),
+			args = append(args, in.MessageID, string(in.Status), cleanText(in.ErrorCode), string(in.Source),
 				in.ReceivedAt.UnixMicro(), nullMicros(in.ProviderTime), payload, in.DedupeKey, boolInt(in.Applied))
 		}
 		q.WriteString(" ON CONFLICT (message_id, dedupe_key) DO NOTHING RETURNING id, message_id, dedupe_key")

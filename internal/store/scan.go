@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/smstrack/smstrack"
 )
@@ -95,10 +96,10 @@ func scanMessage(row scanner) (*smstrack.Message, error) {
 func messageValues(m *smstrack.Message) []any {
 	var body any
 	if m.Body != nil {
-		body = *m.Body
+		body = cleanText(*m.Body)
 	}
-	vals := []any{m.Provider, m.Account, m.ProviderID, m.ServiceID, string(m.Direction),
-		m.From, m.To, body, jsonText(m.Media), string(m.State.Status), m.State.ErrorCode, m.Segments,
+	vals := []any{cleanText(m.Provider), cleanText(m.Account), cleanText(m.ProviderID), cleanText(m.ServiceID), string(m.Direction),
+		cleanText(m.From), cleanText(m.To), body, jsonText(m.Media), string(m.State.Status), m.State.ErrorCode, m.Segments,
 		m.Encoding, m.Price, m.PriceUnit, jsonText(m.Tags), m.CreatedAt.UnixMicro(), m.UpdatedAt.UnixMicro(),
 		boolInt(m.Reported), nullMicros(m.State.DecidedAt), nullMicros(m.State.ProviderTime)}
 	for _, t := range m.State.Stages {
@@ -123,7 +124,17 @@ func jsonText(v any) string {
 	if err != nil {
 		return "" // media and tags are plain strings: marshalling cannot fail
 	}
-	return string(b)
+	return cleanText(string(b))
+}
+
+// cleanText makes s storable identically on both databases: PostgreSQL
+// text refuses NUL bytes and invalid UTF-8, so both stores replace them
+// with U+FFFD rather than fail an event that is otherwise fine.
+func cleanText(s string) string {
+	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }
 
 func boolInt(b bool) int64 {

@@ -243,3 +243,23 @@ func TestConcurrentStores(t *testing.T) {
 		}
 	})
 }
+
+// TestOddTextIsStoredAlike: NUL bytes and invalid UTF-8 (which PostgreSQL
+// text refuses) are stored the same way on both databases, not refused.
+func TestOddTextIsStoredAlike(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		db := open(t, dsn)
+		body := "a\x00b\xffc"
+		in := callback("SM\x00odd", smstrack.StatusReceived, "", t0)
+		in.Facts.Body = &body
+		in.Payload = []byte("{\"Body\":\"a\x00b\xff\"}")
+		res := apply(t, db, in)
+		m, err := db.GetMessage(context.Background(), res[0].MessageID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *m.Body != "a\uFFFDb\uFFFDc" || m.ProviderID != "SM\uFFFDodd" {
+			t.Errorf("body %q provider id %q", *m.Body, m.ProviderID)
+		}
+	})
+}
