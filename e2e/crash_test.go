@@ -16,7 +16,7 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, db database) {
 		s := startServer(t, db)
 		l := startLoad(s, "crash", 32, 100)
-		acks := l.stopAfter(t, loadTime, s.kill)
+		acks, _ := l.stopAfter(t, loadTime, s.kill)
 		if code := s.cmd.ProcessState.ExitCode(); code != -1 {
 			t.Errorf("exit code after SIGKILL = %d, want -1 (killed by a signal)", code)
 		}
@@ -35,9 +35,17 @@ func TestGracefulShutdown(t *testing.T) {
 		s := startServer(t, db)
 		l := startLoad(s, "term", 32, 100)
 		code := -2
-		acks := l.stopAfter(t, loadTime, func() { code = s.terminate(t, 45*time.Second) })
+		acks, refusals := l.stopAfter(t, loadTime, func() { code = s.terminate(t, 45*time.Second) })
 		if code != 0 {
 			t.Errorf("exit code after SIGTERM = %d, want 0", code)
+		}
+		// A request the server took must finish, not be answered with an error.
+		for i, r := range refusals {
+			if i == 10 {
+				t.Errorf("… and %d more", len(refusals)-i)
+				break
+			}
+			t.Errorf("answered while shutting down: %s", r)
 		}
 		if logs := s.logs.String(); !strings.Contains(logs, `msg=stopped`) {
 			t.Errorf("no msg=stopped in the log after SIGTERM:\n%s", s.logs.tail(4<<10))

@@ -30,6 +30,8 @@ type load struct {
 	acks       map[string][]string // MessageSid -> statuses answered 2xx
 	afterStop  int                 // acknowledgements that came after stopping began
 	unexpected []string            // failures before stopping
+	refusals   []string            // non-2xx answers while stopping
+	cut        []string            // transport errors while stopping
 }
 
 // startLoad starts workers goroutines, each sending the callbacks of
@@ -75,11 +77,18 @@ func (l *load) send(c callback) bool {
 		}
 		return true
 	}
-	if stopping {
-		return false // the server is going away; this one was not acknowledged
-	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if stopping {
+		// The server is going away: this one was not acknowledged. A
+		// connection it refused or cut is expected; an answer is noted.
+		if err == nil {
+			l.refusals = append(l.refusals, fmt.Sprintf("%s %s: status %d (%s)", c.Sid, c.Status, res.status, res.body))
+		} else {
+			l.cut = append(l.cut, err.Error())
+		}
+		return false
+	}
 	if err != nil {
 		l.unexpected = append(l.unexpected, fmt.Sprintf("%s %s: %v", c.Sid, c.Status, err))
 	} else {
@@ -90,8 +99,9 @@ func (l *load) send(c callback) bool {
 
 // stopAfter lets the load run for d, or until half of it is acknowledged,
 // then calls stopServer in the middle of it and ends the load. It returns
-// the acknowledged callbacks.
-func (l *load) stopAfter(t *testing.T, d time.Duration, stopServer func()) map[string][]string {
+// the acknowledged callbacks and the answers other than 2xx that came
+// while the server stopped.
+func (l *load) stopAfter(t *testing.T, d time.Duration, stopServer func()) (acks map[string][]string, refusals []string) {
 	t.Helper()
 	timer := time.NewTimer(d)
 	select {
@@ -114,12 +124,15 @@ func (l *load) stopAfter(t *testing.T, d time.Duration, stopServer func()) map[s
 		}
 		t.Errorf("callback failed before the server was stopped: %s", u)
 	}
-	t.Logf("%d callbacks acknowledged before the server was stopped, %d more while it stopped, of %d at most",
-		acked, l.afterStop, l.max)
+	t.Logf("%d callbacks acknowledged before the server was stopped, %d more while it stopped, of %d at most; %d cut off",
+		acked, l.afterStop, l.max, len(l.cut))
+	if len(l.cut) > 0 {
+		t.Logf("first cut off: %s", l.cut[0])
+	}
 	if acked < int64(len(loadStatuses)) {
 		t.Fatalf("only %d callbacks acknowledged in %v: the load never got going", acked, d)
 	}
-	return l.acks
+	return l.acks, l.refusals
 }
 
 // checkAcknowledged requires every acknowledged callback to be in its
