@@ -9,7 +9,7 @@ import (
 // vaderExamples are the example sentences of VADER's README with the
 // scores it prints for them (vaderSentiment 3.3).
 var vaderExamples = []struct {
-	text                   string
+	text                    string
 	compound, pos, neu, neg float64
 }{
 	{"VADER is smart, handsome, and funny.", 0.8316, 0.746, 0.254, 0},
