@@ -193,4 +193,3 @@ func TestBodyHash(t *testing.T) {
 		}
 	}
 }
-
