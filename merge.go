@@ -23,9 +23,17 @@ func Merge(m *Message, f Facts, source Source, receivedAt time.Time) {
 	setText(&m.Encoding, f.Encoding)
 	setText(&m.Price, f.Price)
 	setText(&m.PriceUnit, f.PriceUnit)
-	if f.Body != nil && (m.Body == nil || authoritative) {
-		b := *f.Body
-		m.Body = &b
+	setText(&m.Country, f.Country)
+	// The body and its analysis travel together. Under the "hash" policy
+	// the body itself is absent but its analysis and hash are known.
+	bodyKnown := m.Body != nil || m.Content.BodyPolicy != ""
+	if (f.Body != nil || f.Content.BodyPolicy != "") && (!bodyKnown || authoritative) {
+		m.Body = nil
+		if f.Body != nil {
+			b := *f.Body
+			m.Body = &b
+		}
+		m.Content = f.Content
 	}
 	if len(f.Media) > 0 && (len(m.Media) == 0 || authoritative) {
 		m.Media = append([]Media(nil), f.Media...)

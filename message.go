@@ -26,12 +26,26 @@ type Message struct {
 	Encoding   string
 	Price      string // decimal text as the provider gave it, e.g. "-0.0079"
 	PriceUnit  string
+	Country    string // ISO 3166 alpha-2 of the other party's number
 	Tags       map[string]string
+	Content    Content // what the body says and how it was kept
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	Reported   bool    // the app itself reported this message (POST /api/v1/messages)
 	State      State   // how the status was decided; Status and ErrorCode mirror it
 	Events     []Event // the timeline, oldest first; filled only by GetMessage
+}
+
+// Content is what the analysis of a body found, computed from the body as
+// sent, before any compliance policy changed what is stored.
+type Content struct {
+	Characters     int
+	NonGSM         []string // distinct characters that forced UCS-2, in order of appearance
+	Sentiment      *float64 // compound score in [-1, 1]; nil when not analysed
+	SentimentLabel string   // positive, neutral or negative
+	Keyword        string   // opt_out, opt_in or help when the whole body is such a keyword
+	BodyHash       string   // SHA-256 of the body, kept under the "hash" policy
+	BodyPolicy     string   // "", "hash", "redact" or "removed" (by retention)
 }
 
 // Media is one attachment of a picture message.
@@ -77,8 +91,10 @@ type Facts struct {
 	Encoding  string
 	Price     string
 	PriceUnit string
+	Country   string
 	Tags      map[string]string
 	CreatedAt time.Time
+	Content   Content // describes Body; taken together with it
 }
 
 // EventInput is an event on its way to the store, with the key of its message

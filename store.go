@@ -25,6 +25,13 @@ type Store interface {
 	// cursor of the next page ("" at the end).
 	ListMessages(ctx context.Context, f MessageFilter) ([]*Message, string, error)
 
+	ContentReader
+
+	// ApplyRetention removes the bodies of messages created before the
+	// time (from messages and event payloads), or with deleteMessages the
+	// messages themselves, and returns how many messages it changed.
+	ApplyRetention(ctx context.Context, before time.Time, deleteMessages bool) (int, error)
+
 	// RecordRejected keeps a refused request, dropping the oldest beyond the bound.
 	RecordRejected(ctx context.Context, r RejectedRequest) error
 	// ListRejected returns the newest refused requests first.
@@ -78,4 +85,23 @@ type Ingester interface {
 // RejectedRecorder keeps refused requests; Store implements it.
 type RejectedRecorder interface {
 	RecordRejected(ctx context.Context, r RejectedRequest) error
+}
+
+// ContentStats summarises what a set of messages says.
+type ContentStats struct {
+	Messages      int
+	Segments      int
+	Encodings     map[string]int // GSM-7, UCS-2
+	Sentiment     map[string]int // positive, neutral, negative
+	Scored        int            // messages with a sentiment score
+	MeanSentiment float64
+	Keywords      map[string]int // opt_out, opt_in, help
+}
+
+// ContentReader answers questions about what messages say; Store implements it.
+type ContentReader interface {
+	// ContentStats aggregates the messages matching f.
+	ContentStats(ctx context.Context, f MessageFilter) (*ContentStats, error)
+	// MessageBodies returns up to limit known bodies of messages matching f, newest first.
+	MessageBodies(ctx context.Context, f MessageFilter, limit int) ([]string, error)
 }

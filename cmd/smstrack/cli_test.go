@@ -61,7 +61,38 @@ func TestCommandErrorsAndHelp(t *testing.T) {
 		t.Errorf("version: %v %q", err, out)
 	}
 	out, _, err = run(t, map[string]string{"SMSTRACK_DATA": t.TempDir()}, "migrate")
-	if err != nil || !strings.Contains(out, "schema version 1") {
+	if err != nil || !strings.Contains(out, "database sqlite at schema version ") {
 		t.Errorf("migrate: %v %q", err, out)
+	}
+}
+
+func TestSegmentsCommand(t *testing.T) {
+	out, _, err := run(t, nil, "segments", "Hello", "world")
+	if err != nil || !strings.Contains(out, "Encoding:    GSM-7") || !strings.Contains(out, "Segments:    1") {
+		t.Errorf("plain: %v\n%s", err, out)
+	}
+	out, _, err = run(t, nil, "segments", "--json", "It’s “smart”")
+	if err != nil || !strings.Contains(out, `"encoding": "UCS-2"`) || !strings.Contains(out, `"non_gsm_characters"`) {
+		t.Errorf("json: %v\n%s", err, out)
+	}
+	out, _, err = run(t, nil, "segments", "--json", "--smart", "It’s “smart”")
+	if err != nil || !strings.Contains(out, `"encoding": "GSM-7"`) || !strings.Contains(out, `"smart_encoding_applied": true`) {
+		t.Errorf("smart: %v\n%s", err, out)
+	}
+	if _, _, err := run(t, nil, "segments"); err == nil {
+		t.Error("no text: want a usage error")
+	}
+}
+
+// TestSegmentsReadsStdinByteForByte: a trailing CR LF is part of the body.
+func TestSegmentsReadsStdinByteForByte(t *testing.T) {
+	var out bytes.Buffer
+	body := strings.Repeat("a", 159) + "\r\n"
+	m := &Main{Stdin: strings.NewReader(body), Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }}
+	if err := m.Run(context.Background(), []string{"segments", "--json", "-"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `"characters": 161`) || !strings.Contains(out.String(), `"segments": 2`) {
+		t.Errorf("161 septets must make 2 segments:\n%s", out.String())
 	}
 }

@@ -15,6 +15,9 @@ Usage:
   smstrack apikey create --name NAME     create an API key (printed once, last line)
   smstrack apikey list                   list API keys
   smstrack apikey revoke ID|NAME         revoke an API key
+  smstrack segments [--json] [--smart] TEXT|-
+                                         how a body encodes and splits into segments
+                                         (- reads standard input, byte for byte)
   smstrack version                       print the version
   smstrack help                          this text
 

@@ -13,6 +13,7 @@ import (
 	"github.com/smstrack/smstrack"
 	"github.com/smstrack/smstrack/internal/api"
 	"github.com/smstrack/smstrack/internal/config"
+	"github.com/smstrack/smstrack/internal/content"
 	"github.com/smstrack/smstrack/internal/ingest"
 	"github.com/smstrack/smstrack/internal/provider/twilio"
 	"github.com/smstrack/smstrack/internal/store"
@@ -63,6 +64,14 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%w (set by --twilio-accounts or SMSTRACK_TWILIO_ACCOUNTS)", err)
 	}
+	policies, err := ingest.ParsePolicies(c.BodyPolicy, c.AccountPolicies)
+	if err != nil {
+		return fmt.Errorf("%w (set by --body-policy / --body-policy-accounts)", err)
+	}
+	prices, err := content.ParsePriceTable(c.Prices)
+	if err != nil {
+		return fmt.Errorf("%w (set by --prices or SMSTRACK_PRICES)", err)
+	}
 	db, err := m.openStore(ctx, c)
 	if err != nil {
 		return err
@@ -73,10 +82,14 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if db.Dialect() == "postgres" {
 		workers = 4
 	}
-	committer := ingest.NewCommitter(db, log, ingest.Options{Workers: workers, Prepare: prepareEvent})
+	preparer := &ingest.Preparer{DefaultRegion: c.DefaultRegion, Policies: policies}
+	committer := ingest.NewCommitter(db, log, ingest.Options{Workers: workers, Prepare: preparer.Prepare})
 	rejector := webhook.NewRejector(db, log)
 
-	mux := newMux(c, accounts, db, committer, rejector, log)
+	mux := newMux(c, accounts, prices, db, committer, rejector, log)
+	if c.RetentionDays > 0 {
+		go runRetention(ctx, db, c.RetentionDays, c.RetentionDelete, log)
+	}
 
 	if c.SkipVerification {
 		log.Warn("Twilio signature verification is OFF: anyone who can reach this server can forge callbacks; use only for local experiments")
@@ -120,12 +133,35 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 }
 
 // newMux wires every route of the server: provider webhooks and the API.
-func newMux(c *config.Config, accounts map[string]string, db smstrack.Store, ing smstrack.Ingester, rej *webhook.Rejector, log *slog.Logger) *http.ServeMux {
+func newMux(c *config.Config, accounts map[string]string, prices content.PriceTable, db smstrack.Store, ing smstrack.Ingester, rej *webhook.Rejector, log *slog.Logger) *http.ServeMux {
 	mux := http.NewServeMux()
 	twilio.NewHandler(twilio.Config{Accounts: accounts, PublicURL: c.PublicURL, SkipVerification: c.SkipVerification},
 		ing, rej, log).Register(mux)
-	api.New(db, ing, log).Register(mux)
+	api.New(db, ing, log, api.Options{DefaultRegion: c.DefaultRegion, Prices: prices}).Register(mux)
 	return mux
+}
+
+// retentionEvery is how often the retention policy runs.
+const retentionEvery = time.Hour
+
+// runRetention applies the retention policy at start and then every hour,
+// until ctx ends.
+func runRetention(ctx context.Context, db smstrack.Store, days int, deleteMessages bool, log *slog.Logger) {
+	for {
+		before := time.Now().Add(-time.Duration(days) * 24 * time.Hour)
+		n, err := db.ApplyRetention(ctx, before, deleteMessages)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("retention failed", "err", err)
+		case n > 0:
+			log.Info("retention applied", "messages", n, "before", before.Format(time.RFC3339), "deleted", deleteMessages)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(retentionEvery):
+		}
+	}
 }
 
 func (m *Main) migrate(ctx context.Context, args []string) error {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/smstrack/smstrack"
 	"github.com/smstrack/smstrack/internal/api"
+	"github.com/smstrack/smstrack/internal/content"
 	"github.com/smstrack/smstrack/internal/ingest"
 	"github.com/smstrack/smstrack/internal/store"
 	"github.com/smstrack/smstrack/internal/testdb"
@@ -31,9 +32,9 @@ func newEnv(t *testing.T, dsn string) *env {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	c := ingest.NewCommitter(db, log, ingest.Options{})
+	c := ingest.NewCommitter(db, log, ingest.Options{Prepare: (&ingest.Preparer{DefaultRegion: "US"}).Prepare})
 	mux := http.NewServeMux()
-	api.New(db, c, log).Register(mux)
+	api.New(db, c, log, api.Options{DefaultRegion: "US", Prices: content.PriceTable{"GB": 0.04}}).Register(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(func() { srv.Close(); c.Close(); db.Close() })
 	secret, prefix, hash := api.GenerateKey()

@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -68,24 +67,14 @@ func (s *Server) reportMessage(w http.ResponseWriter, r *http.Request) {
 	if !res.Duplicate {
 		status = http.StatusCreated
 	}
-	writeJSON(w, status, toMessageJSON(m, true))
+	writeJSON(w, status, s.toMessageJSON(m, true))
 }
 
 // parseReport validates a report and turns it into an event.
 func parseReport(raw []byte, now time.Time) (*smstrack.EventInput, error) {
 	var rep messageReport
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&rep); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &typeErr):
-			return nil, smstrack.FieldError(typeErr.Field, "%s must be a JSON %s", typeErr.Field, typeErr.Type)
-		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return nil, smstrack.FieldError(field, "unknown field %q", field)
-		}
-		return nil, smstrack.Errorf(smstrack.EINVALID, "request body is not valid JSON: %v", err)
+	if err := decodeStrict(raw, &rep); err != nil {
+		return nil, err
 	}
 	for field, v := range map[string]string{"provider": rep.Provider, "account": rep.Account, "provider_id": rep.ProviderID} {
 		if strings.TrimSpace(v) == "" {
@@ -142,7 +131,7 @@ func (s *Server) getMessage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toMessageJSON(m, true))
+	writeJSON(w, http.StatusOK, s.toMessageJSON(m, true))
 }
 
 // listFilterParams are the query parameters GET /api/v1/messages accepts;
@@ -164,10 +153,12 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]messageJSON, len(list))
 	for i, m := range list {
-		out[i] = toMessageJSON(m, false)
+		out[i] = s.toMessageJSON(m, false)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"messages": out, "next_cursor": next})
 }
+
+var emptyFilter smstrack.MessageFilter
 
 // parseFilter reads message filters from query parameters.
 func parseFilter(q url.Values) (smstrack.MessageFilter, error) {

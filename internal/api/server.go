@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/content"
 	"github.com/smstrack/smstrack/internal/webhook"
 )
 
@@ -19,11 +20,18 @@ type Server struct {
 	store  smstrack.Store
 	ingest smstrack.Ingester
 	log    *slog.Logger
+	opts   Options
+}
+
+// Options are the settings the API answers with.
+type Options struct {
+	DefaultRegion string             // for numbers without a country code
+	Prices        content.PriceTable // price of a segment by country
 }
 
 // New returns the API server.
-func New(store smstrack.Store, ingest smstrack.Ingester, log *slog.Logger) *Server {
-	return &Server{store: store, ingest: ingest, log: log}
+func New(store smstrack.Store, ingest smstrack.Ingester, log *slog.Logger, opts Options) *Server {
+	return &Server{store: store, ingest: ingest, log: log, opts: opts}
 }
 
 // Routes lists every route the API serves, as "METHOD /path"; a test keeps
@@ -34,6 +42,8 @@ var Routes = []string{
 	"GET /api/v1/messages",
 	"GET /api/v1/messages/{id}",
 	"GET /api/v1/rejected",
+	"POST /api/v1/analyze",
+	"GET /api/v1/insights/content",
 }
 
 // Register adds the API's routes to mux.
@@ -43,6 +53,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/messages", s.authed(s.listMessages))
 	mux.Handle("GET /api/v1/messages/{id}", s.authed(s.getMessage))
 	mux.Handle("GET /api/v1/rejected", s.authed(s.listRejected))
+	mux.Handle("POST /api/v1/analyze", s.authed(s.analyze))
+	mux.Handle("GET /api/v1/insights/content", s.authed(s.contentInsights))
 	// Anything else under /api/ answers JSON, not the mux's plain text.
 	mux.Handle("/api/", s.authed(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, smstrack.Errorf(smstrack.ENOTFOUND, "no such API route: %s %s", r.Method, r.URL.Path))

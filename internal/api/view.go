@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/content"
 )
 
 // messageJSON is a message as the API shows it.
@@ -26,9 +27,20 @@ type messageJSON struct {
 	Encoding   string              `json:"encoding"`
 	Price      string              `json:"price"`
 	PriceUnit  string              `json:"price_unit"`
+	Country    string              `json:"country"`
 	Tags       map[string]string   `json:"tags"`
-	CreatedAt  time.Time           `json:"created_at"`
-	UpdatedAt  time.Time           `json:"updated_at"`
+
+	Characters     int      `json:"characters"`
+	NonGSM         []string `json:"non_gsm_characters"`
+	Sentiment      *float64 `json:"sentiment"`
+	SentimentLabel string   `json:"sentiment_label"`
+	Keyword        string   `json:"keyword"`
+	BodyHash       string   `json:"body_hash,omitempty"`
+	BodyPolicy     string   `json:"body_policy"`
+	EstimatedCost  *float64 `json:"estimated_cost"`
+
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 
 	AcceptedAt           *time.Time `json:"accepted_at"`
 	ScheduledAt          *time.Time `json:"scheduled_at"`
@@ -68,14 +80,17 @@ func timePtr(t time.Time) *time.Time {
 }
 
 // toMessageJSON renders m; withEvents adds its timeline.
-func toMessageJSON(m *smstrack.Message, withEvents bool) messageJSON {
+func (s *Server) toMessageJSON(m *smstrack.Message, withEvents bool) messageJSON {
 	st := &m.State.Stages
 	out := messageJSON{
 		ID: m.ID, Provider: m.Provider, Account: m.Account, ProviderID: m.ProviderID, ServiceID: m.ServiceID,
 		Direction: m.Direction, From: m.From, To: m.To, Body: m.Body, Media: m.Media,
 		Status: m.Status, ErrorCode: m.ErrorCode, Error: smstrack.ExplainError(m.Provider, m.ErrorCode),
-		Segments: m.Segments, Encoding: m.Encoding, Price: m.Price, PriceUnit: m.PriceUnit, Tags: m.Tags,
-		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
+		Segments: m.Segments, Encoding: m.Encoding, Price: m.Price, PriceUnit: m.PriceUnit, Country: m.Country, Tags: m.Tags,
+		Characters: m.Content.Characters, NonGSM: m.Content.NonGSM, Sentiment: m.Content.Sentiment,
+		SentimentLabel: m.Content.SentimentLabel, Keyword: m.Content.Keyword, BodyHash: m.Content.BodyHash,
+		BodyPolicy: m.Content.BodyPolicy,
+		CreatedAt:  m.CreatedAt, UpdatedAt: m.UpdatedAt,
 
 		AcceptedAt:           timePtr(st.At(smstrack.StatusAccepted)),
 		ScheduledAt:          timePtr(st.At(smstrack.StatusScheduled)),
@@ -90,6 +105,16 @@ func toMessageJSON(m *smstrack.Message, withEvents bool) messageJSON {
 		CanceledAt:           timePtr(st.At(smstrack.StatusCanceled)),
 		ReceivingAt:          timePtr(st.At(smstrack.StatusReceiving)),
 		ReceivedAt:           timePtr(st.At(smstrack.StatusReceived)),
+	}
+	if out.NonGSM == nil {
+		out.NonGSM = []string{}
+	}
+	if out.BodyPolicy == "" {
+		out.BodyPolicy = "keep"
+	}
+	if price, ok := s.opts.Prices.For(m.Country); ok && m.Direction != smstrack.Inbound && m.Segments > 0 {
+		cost := content.Cost(m.Segments, price)
+		out.EstimatedCost = &cost
 	}
 	if out.Media == nil {
 		out.Media = []smstrack.Media{}

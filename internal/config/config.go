@@ -22,6 +22,12 @@ type Config struct {
 	SkipVerification bool
 	LogLevel         string
 	LogFormat        string
+	DefaultRegion    string
+	BodyPolicy       string
+	AccountPolicies  string
+	Prices           string
+	RetentionDays    int
+	RetentionDelete  bool
 }
 
 // option is one setting: its flag, its environment twin and its default.
@@ -43,6 +49,23 @@ var options = []option{
 	{"twilio-skip-verification", "SMSTRACK_TWILIO_SKIP_VERIFICATION", "false", "accept Twilio webhooks without checking signatures (local experiments only)", func(c *Config, v string) error {
 		b, err := strconv.ParseBool(v)
 		c.SkipVerification = b
+		return err
+	}},
+	{"default-region", "SMSTRACK_DEFAULT_REGION", "US", "region (ISO 3166 alpha-2) for numbers written without a country code", text(func(c *Config) *string { return &c.DefaultRegion })},
+	{"body-policy", "SMSTRACK_BODY_POLICY", "keep", "what is stored of message bodies: keep, hash (only a SHA-256) or redact (codes, card numbers, e-mails masked)", text(func(c *Config) *string { return &c.BodyPolicy })},
+	{"body-policy-accounts", "SMSTRACK_BODY_POLICY_ACCOUNTS", "", "per-account body policies, e.g. ACsid1:redact,ACsid2:hash", text(func(c *Config) *string { return &c.AccountPolicies })},
+	{"prices", "SMSTRACK_PRICES", "", "price of one segment by country for cost estimates, e.g. US:0.0079,GB:0.04,*:0.05", text(func(c *Config) *string { return &c.Prices })},
+	{"retention-days", "SMSTRACK_RETENTION_DAYS", "0", "remove message bodies older than this many days (0 keeps them forever)", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err == nil && n < 0 {
+			err = fmt.Errorf("must not be negative")
+		}
+		c.RetentionDays = n
+		return err
+	}},
+	{"retention-delete-messages", "SMSTRACK_RETENTION_DELETE_MESSAGES", "false", "with --retention-days, delete whole messages (and their events) instead of only their bodies", func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		c.RetentionDelete = b
 		return err
 	}},
 	{"log-level", "SMSTRACK_LOG_LEVEL", "info", "debug, info, warn or error", text(func(c *Config) *string { return &c.LogLevel })},

@@ -266,7 +266,7 @@ func (db *DB) insertEvents(ctx context.Context, tx *sql.Tx, events []*smstrack.E
 // integerColumns are the message columns bound as integers; the rest are text.
 var integerColumns = func() map[string]bool {
 	m := map[string]bool{"id": true, "segments": true, "created_at": true, "updated_at": true,
-		"reported": true, "decided_at": true, "decided_provider_time": true}
+		"reported": true, "decided_at": true, "decided_provider_time": true, "characters": true}
 	for _, s := range smstrack.Statuses {
 		m[stageColumn(s)] = true
 	}
@@ -284,6 +284,8 @@ var updateMessagesSet, updateMessagesRow = func() (string, string) {
 		typ := "TEXT"
 		if integerColumns[c] {
 			typ = "BIGINT"
+		} else if c == "sentiment" {
+			typ = "DOUBLE PRECISION"
 		}
 		if i > 0 {
 			row.WriteString(", ")

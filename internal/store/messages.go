@@ -75,43 +75,7 @@ func (db *DB) ListMessages(ctx context.Context, f smstrack.MessageFilter) ([]*sm
 	}
 	limit = min(limit, smstrack.MaxPageSize)
 
-	var where []string
-	var args []any
-	eq := func(col, v string) {
-		if v != "" {
-			where = append(where, col+" = ?")
-			args = append(args, v)
-		}
-	}
-	eq("status", string(f.Status))
-	eq("direction", string(f.Direction))
-	eq("from_number", f.From)
-	eq("to_number", f.To)
-	eq("provider", f.Provider)
-	eq("provider_id", f.ProviderID)
-	eq("error_code", f.ErrorCode)
-	eq("encoding", f.Encoding)
-	tagKeys := make([]string, 0, len(f.Tags))
-	for k := range f.Tags {
-		tagKeys = append(tagKeys, k)
-	}
-	sort.Strings(tagKeys)
-	for _, k := range tagKeys {
-		where = append(where, "id IN (SELECT message_id FROM message_tags WHERE key = ? AND value = ?)")
-		args = append(args, k, f.Tags[k])
-	}
-	if !f.CreatedAfter.IsZero() {
-		where = append(where, "created_at >= ?")
-		args = append(args, f.CreatedAfter.UnixMicro())
-	}
-	if !f.CreatedBefore.IsZero() {
-		where = append(where, "created_at < ?")
-		args = append(args, f.CreatedBefore.UnixMicro())
-	}
-	if f.Query != "" {
-		where = append(where, "body "+db.dialect.ilike+" ? ESCAPE '\\'")
-		args = append(args, "%"+escapeLike(f.Query)+"%")
-	}
+	where, args := db.filterWhere(f)
 	if f.Cursor != "" {
 		at, id, err := decodeCursor(f.Cursor)
 		if err != nil {
@@ -178,4 +142,47 @@ func decodeCursor(c string) (int64, int64, error) {
 		return 0, 0, bad
 	}
 	return at, id, nil
+}
+
+// filterWhere turns a filter (all but its cursor and limit) into SQL
+// conditions and their arguments.
+func (db *DB) filterWhere(f smstrack.MessageFilter) ([]string, []any) {
+	var where []string
+	var args []any
+	eq := func(col, v string) {
+		if v != "" {
+			where = append(where, col+" = ?")
+			args = append(args, v)
+		}
+	}
+	eq("status", string(f.Status))
+	eq("direction", string(f.Direction))
+	eq("from_number", f.From)
+	eq("to_number", f.To)
+	eq("provider", f.Provider)
+	eq("provider_id", f.ProviderID)
+	eq("error_code", f.ErrorCode)
+	eq("encoding", f.Encoding)
+	tagKeys := make([]string, 0, len(f.Tags))
+	for k := range f.Tags {
+		tagKeys = append(tagKeys, k)
+	}
+	sort.Strings(tagKeys)
+	for _, k := range tagKeys {
+		where = append(where, "id IN (SELECT message_id FROM message_tags WHERE key = ? AND value = ?)")
+		args = append(args, k, f.Tags[k])
+	}
+	if !f.CreatedAfter.IsZero() {
+		where = append(where, "created_at >= ?")
+		args = append(args, f.CreatedAfter.UnixMicro())
+	}
+	if !f.CreatedBefore.IsZero() {
+		where = append(where, "created_at < ?")
+		args = append(args, f.CreatedBefore.UnixMicro())
+	}
+	if f.Query != "" {
+		where = append(where, "body "+db.dialect.ilike+" ? ESCAPE '\\'")
+		args = append(args, "%"+escapeLike(f.Query)+"%")
+	}
+	return where, args
 }

@@ -17,7 +17,8 @@ var messageColumns = func() []string {
 	cols := []string{"id", "provider", "account", "provider_id", "service_id", "direction",
 		"from_number", "to_number", "body", "media", "status", "error_code", "segments",
 		"encoding", "price", "price_unit", "tags", "created_at", "updated_at", "reported",
-		"decided_at", "decided_provider_time"}
+		"decided_at", "decided_provider_time", "country", "characters", "non_gsm", "sentiment",
+		"sentiment_label", "keyword", "body_hash", "body_policy"}
 	for _, s := range smstrack.Statuses {
 		cols = append(cols, stageColumn(s))
 	}
@@ -50,12 +51,15 @@ func scanMessage(row scanner) (*smstrack.Message, error) {
 		created, updated      int64
 		reported              int64
 		decided, providerTime sql.NullInt64
+		nonGSM                string
+		sentiment             sql.NullFloat64
 		stages                [len(smstrack.Statuses)]sql.NullInt64
 	)
 	dest := []any{&m.ID, &m.Provider, &m.Account, &m.ProviderID, &m.ServiceID, &direction,
 		&m.From, &m.To, &body, &media, &status, &m.ErrorCode, &m.Segments,
 		&m.Encoding, &m.Price, &m.PriceUnit, &tags, &created, &updated, &reported,
-		&decided, &providerTime}
+		&decided, &providerTime, &m.Country, &m.Content.Characters, &nonGSM, &sentiment,
+		&m.Content.SentimentLabel, &m.Content.Keyword, &m.Content.BodyHash, &m.Content.BodyPolicy}
 	for i := range stages {
 		dest = append(dest, &stages[i])
 	}
@@ -77,6 +81,14 @@ func scanMessage(row scanner) (*smstrack.Message, error) {
 			return nil, fmt.Errorf("store: message %d tags: %w", m.ID, err)
 		}
 	}
+	if nonGSM != "" {
+		if err := json.Unmarshal([]byte(nonGSM), &m.Content.NonGSM); err != nil {
+			return nil, fmt.Errorf("store: message %d non_gsm: %w", m.ID, err)
+		}
+	}
+	if sentiment.Valid {
+		m.Content.Sentiment = &sentiment.Float64
+	}
 	m.CreatedAt = fromMicros(created)
 	m.UpdatedAt = fromMicros(updated)
 	m.Reported = reported != 0
@@ -94,14 +106,19 @@ func scanMessage(row scanner) (*smstrack.Message, error) {
 
 // messageValues returns the values of m in messageColumns order, without id.
 func messageValues(m *smstrack.Message) []any {
-	var body any
+	var body, sentiment any
 	if m.Body != nil {
 		body = cleanText(*m.Body)
+	}
+	if m.Content.Sentiment != nil {
+		sentiment = *m.Content.Sentiment
 	}
 	vals := []any{cleanText(m.Provider), cleanText(m.Account), cleanText(m.ProviderID), cleanText(m.ServiceID), string(m.Direction),
 		cleanText(m.From), cleanText(m.To), body, jsonText(m.Media), string(m.State.Status), m.State.ErrorCode, m.Segments,
 		m.Encoding, m.Price, m.PriceUnit, jsonText(m.Tags), m.CreatedAt.UnixMicro(), m.UpdatedAt.UnixMicro(),
-		boolInt(m.Reported), nullMicros(m.State.DecidedAt), nullMicros(m.State.ProviderTime)}
+		boolInt(m.Reported), nullMicros(m.State.DecidedAt), nullMicros(m.State.ProviderTime),
+		cleanText(m.Country), m.Content.Characters, jsonText(m.Content.NonGSM), sentiment,
+		m.Content.SentimentLabel, m.Content.Keyword, m.Content.BodyHash, m.Content.BodyPolicy}
 	for _, t := range m.State.Stages {
 		vals = append(vals, nullMicros(t))
 	}
@@ -116,6 +133,10 @@ func jsonText(v any) string {
 			return ""
 		}
 	case map[string]string:
+		if len(v) == 0 {
+			return ""
+		}
+	case []string:
 		if len(v) == 0 {
 			return ""
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -260,6 +261,44 @@ func TestOddTextIsStoredAlike(t *testing.T) {
 		}
 		if *m.Body != "a\uFFFDb\uFFFDc" || m.ProviderID != "SM\uFFFDodd" {
 			t.Errorf("body %q provider id %q", *m.Body, m.ProviderID)
+		}
+	})
+}
+
+func TestRetention(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		db := open(t, dsn)
+		body := "Your code is 834112"
+		mk := func(sid string, at time.Time) *smstrack.EventInput {
+			in := callback(sid, smstrack.StatusReceived, "", at)
+			in.Facts.Body = &body
+			in.Facts.Direction = smstrack.Inbound
+			in.Payload, _ = json.Marshal(map[string]string{"MessageSid": sid, "Body": body})
+			in.ComputeDedupeKey()
+			return in
+		}
+		old := apply(t, db, mk("SMold", t0.Add(-40*24*time.Hour)))[0].MessageID
+		recent := apply(t, db, mk("SMnew", t0))[0].MessageID
+		n, err := db.ApplyRetention(ctx, t0.Add(-30*24*time.Hour), false)
+		if err != nil || n != 1 {
+			t.Fatalf("retention: %d, %v; want 1 message", n, err)
+		}
+		m, _ := db.GetMessage(ctx, old)
+		if m.Body != nil || m.Content.BodyPolicy != "removed" || strings.Contains(string(m.Events[0].Payload), "834112") {
+			t.Errorf("old message keeps its body: %v %q %s", m.Body, m.Content.BodyPolicy, m.Events[0].Payload)
+		}
+		if m, _ := db.GetMessage(ctx, recent); m.Body == nil || *m.Body != body {
+			t.Errorf("recent message lost its body")
+		}
+		if n, _ := db.ApplyRetention(ctx, t0.Add(-30*24*time.Hour), false); n != 0 {
+			t.Errorf("second run changed %d messages, want 0", n)
+		}
+		if n, err := db.ApplyRetention(ctx, t0.Add(-30*24*time.Hour), true); err != nil || n != 1 {
+			t.Fatalf("delete: %d, %v", n, err)
+		}
+		if _, err := db.GetMessage(ctx, old); smstrack.ErrorCode(err) != smstrack.ENOTFOUND {
+			t.Errorf("old message not deleted: %v", err)
 		}
 	})
 }

@@ -1,0 +1,97 @@
+// Package phone answers questions about phone numbers — which country a
+// number belongs to, its E.164 form — through github.com/nyaruka/phonenumbers
+// (Google's libphonenumber metadata), cached for the ingest hot path.
+package phone
+
+import (
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// countryCacheLimit bounds the prefix cache; past it lookups are computed
+// every time, which is only slower.
+const countryCacheLimit = 200_000
+
+// countryPrefixDigits is how many leading digits decide a number's country:
+// the country code plus, where a code is shared (+1, +7, +44...), the area
+// or operator code. Seven covers every shared code of the plan.
+const countryPrefixDigits = 7
+
+var (
+	countryCache sync.Map // prefix -> region
+	cacheSize    atomic.Int64
+)
+
+// Country returns the ISO 3166 alpha-2 region of number, or "" when it is not
+// a phone number (an alphanumeric sender, a short code). Numbers without a
+// leading + are read in defaultRegion.
+func Country(number, defaultRegion string) string {
+	number = strings.TrimSpace(number)
+	if number == "" {
+		return ""
+	}
+	key := ""
+	if digits, ok := e164Digits(number); ok && len(digits) >= countryPrefixDigits+2 {
+		key = digits[:countryPrefixDigits]
+		if v, ok := countryCache.Load(key); ok {
+			return v.(string)
+		}
+	}
+	region := lookupCountry(number, defaultRegion)
+	if key != "" && cacheSize.Load() < countryCacheLimit {
+		if _, loaded := countryCache.LoadOrStore(key, region); !loaded {
+			cacheSize.Add(1)
+		}
+	}
+	return region
+}
+
+func lookupCountry(number, defaultRegion string) string {
+	n, err := phonenumbers.Parse(number, strings.ToUpper(defaultRegion))
+	if err != nil || !phonenumbers.IsPossibleNumber(n) {
+		return ""
+	}
+	if region := phonenumbers.GetRegionCodeForNumber(n); region != "" {
+		return region
+	}
+	// Numbers in ranges the metadata does not list as valid (test and drama
+	// ranges, new allocations) still belong to their country code's main region.
+	if region := phonenumbers.GetRegionCodeForCountryCode(int(n.GetCountryCode())); region != "ZZ" {
+		return region
+	}
+	return ""
+}
+
+// e164Digits returns the digits of a number written as +digits (spaces,
+// dashes, dots and parentheses allowed), the only form whose prefix alone
+// decides the country.
+func e164Digits(number string) (string, bool) {
+	if !strings.HasPrefix(number, "+") {
+		return "", false
+	}
+	var b strings.Builder
+	for _, r := range number[1:] {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == ' ' || r == '-' || r == '.' || r == '(' || r == ')':
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
+}
+
+// E164 returns number in E.164 form (+14155550100), reading numbers without
+// a country code in defaultRegion, or "" and false when it is not a valid
+// phone number.
+func E164(number, defaultRegion string) (string, bool) {
+	n, err := phonenumbers.Parse(strings.TrimSpace(number), strings.ToUpper(defaultRegion))
+	if err != nil || !phonenumbers.IsPossibleNumber(n) {
+		return "", false
+	}
+	return phonenumbers.Format(n, phonenumbers.E164), true
+}

@@ -1,0 +1,49 @@
+package phone
+
+import "testing"
+
+func TestCountry(t *testing.T) {
+	cases := []struct{ number, region, want string }{
+		{"+447700900123", "", "GB"},
+		{"+14155550100", "", "US"},
+		{"+1 416 555 0100", "", "CA"}, // shares +1 with the US: decided by area code
+		{"+33612345678", "", "FR"},
+		{"+79161234567", "", "RU"},
+		{"+77012345678", "", "KZ"}, // shares +7 with Russia
+		{"+4915112345678", "", "DE"},
+		{"06 12 34 56 78", "FR", "FR"},
+		{"(415) 555-0100", "US", "US"},
+		{"MyBrand", "", ""},
+		{"", "US", ""},
+		{"12345", "", ""},
+	}
+	for _, tc := range cases {
+		for range 2 { // the second call answers from the cache
+			if got := Country(tc.number, tc.region); got != tc.want {
+				t.Errorf("Country(%q, %q) = %q, want %q", tc.number, tc.region, got, tc.want)
+			}
+		}
+	}
+}
+
+func TestE164(t *testing.T) {
+	cases := []struct{ number, region, want string }{
+		{"+44 7700 900123", "", "+447700900123"},
+		{"(415) 555-0100", "US", "+14155550100"},
+		{"07700 900123", "GB", "+447700900123"},
+		{"not a number", "US", ""},
+	}
+	for _, tc := range cases {
+		got, ok := E164(tc.number, tc.region)
+		if got != tc.want || ok != (tc.want != "") {
+			t.Errorf("E164(%q, %q) = %q, %v; want %q", tc.number, tc.region, got, ok, tc.want)
+		}
+	}
+}
+
+func BenchmarkCountryCached(b *testing.B) {
+	Country("+447700900123", "")
+	for b.Loop() {
+		Country("+447700900123", "")
+	}
+}
