@@ -26,6 +26,7 @@ type Store interface {
 	ListMessages(ctx context.Context, f MessageFilter) ([]*Message, string, error)
 
 	ContentReader
+	MediaArchiveStore
 
 	// ApplyRetention removes the bodies of messages created before the
 	// time (from messages and event payloads), or with deleteMessages the

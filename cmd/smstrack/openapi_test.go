@@ -55,10 +55,10 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	c, _, _ := config.Parse("serve", nil, func(string) string { return "" })
 	committer := ingest.NewCommitter(db, log, ingest.Options{})
 	defer committer.Close()
-	mux := newMux(c, nil, nil, db, committer, webhook.NewRejector(db, log), log)
+	mux := newMux(c, nil, api.Options{}, db, committer, webhook.NewRejector(db, log), log)
 	for _, route := range documented {
 		method, path, _ := strings.Cut(route, " ")
-		req := httptest.NewRequest(method, strings.ReplaceAll(path, "{id}", "1"), nil)
+		req := httptest.NewRequest(method, strings.NewReplacer("{id}", "1", "{position}", "0").Replace(path), nil)
 		if _, pattern := mux.Handler(req); pattern != route {
 			t.Errorf("%s: served by pattern %q, want %q", route, pattern, route)
 		}

@@ -7,11 +7,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/smstrack/smstrack"
 	"github.com/smstrack/smstrack/internal/api"
+	"github.com/smstrack/smstrack/internal/archive"
 	"github.com/smstrack/smstrack/internal/config"
 	"github.com/smstrack/smstrack/internal/content"
 	"github.com/smstrack/smstrack/internal/ingest"
@@ -82,11 +84,24 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if db.Dialect() == "postgres" {
 		workers = 4
 	}
+	media, worker, err := mediaArchive(c, accounts, db, log)
+	if err != nil {
+		return err
+	}
 	preparer := &ingest.Preparer{DefaultRegion: c.DefaultRegion, Policies: policies}
-	committer := ingest.NewCommitter(db, log, ingest.Options{Workers: workers, Prepare: preparer.Prepare})
+	opts := ingest.Options{Workers: workers, Prepare: preparer.Prepare}
+	if worker != nil {
+		worker.Start(ctx)
+		opts.OnCommit = func(ev *smstrack.EventInput, res smstrack.EventResult) {
+			if len(ev.Facts.Media) > 0 && !res.Duplicate {
+				worker.Notify(&smstrack.Message{ID: res.MessageID, Provider: ev.Provider, Account: ev.Account, Media: ev.Facts.Media})
+			}
+		}
+	}
+	committer := ingest.NewCommitter(db, log, opts)
 	rejector := webhook.NewRejector(db, log)
 
-	mux := newMux(c, accounts, prices, db, committer, rejector, log)
+	mux := newMux(c, accounts, api.Options{DefaultRegion: c.DefaultRegion, Prices: prices, Media: media}, db, committer, rejector, log)
 	if c.RetentionDays > 0 {
 		go runRetention(ctx, db, c.RetentionDays, c.RetentionDelete, log)
 	}
@@ -133,12 +148,41 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 }
 
 // newMux wires every route of the server: provider webhooks and the API.
-func newMux(c *config.Config, accounts map[string]string, prices content.PriceTable, db smstrack.Store, ing smstrack.Ingester, rej *webhook.Rejector, log *slog.Logger) *http.ServeMux {
+func newMux(c *config.Config, accounts map[string]string, apiOpts api.Options, db smstrack.Store, ing smstrack.Ingester, rej *webhook.Rejector, log *slog.Logger) *http.ServeMux {
 	mux := http.NewServeMux()
 	twilio.NewHandler(twilio.Config{Accounts: accounts, PublicURL: c.PublicURL, SkipVerification: c.SkipVerification},
 		ing, rej, log).Register(mux)
-	api.New(db, ing, log, api.Options{DefaultRegion: c.DefaultRegion, Prices: prices}).Register(mux)
+	api.New(db, ing, log, apiOpts).Register(mux)
 	return mux
+}
+
+// mediaArchive opens the compliance media archive when accounts are enabled
+// for it; Twilio media URLs are fetched with the account's own credentials.
+func mediaArchive(c *config.Config, twilioAccounts map[string]string, db smstrack.Store, log *slog.Logger) (*archive.Archive, *archive.Worker, error) {
+	if strings.TrimSpace(c.MediaArchive) == "" {
+		return nil, nil, nil
+	}
+	arch, err := archive.New(filepath.Join(c.Data, "media"), archive.Options{MaxBytes: c.MediaMaxBytes})
+	if err != nil {
+		return nil, nil, fmt.Errorf("media archive: %w", err)
+	}
+	var enabled []string // nil: every account
+	if strings.TrimSpace(c.MediaArchive) != "*" {
+		enabled = []string{}
+		for _, a := range strings.Split(c.MediaArchive, ",") {
+			if a = strings.TrimSpace(a); a != "" {
+				enabled = append(enabled, a)
+			}
+		}
+	}
+	w := &archive.Worker{Archive: arch, Store: db, Accounts: enabled, Log: log,
+		Credentials: func(provider, account string) archive.Credentials {
+			if token, ok := twilioAccounts[account]; ok && provider == twilio.Provider {
+				return archive.Credentials{Username: account, Password: token}
+			}
+			return archive.Credentials{}
+		}}
+	return arch, w, nil
 }
 
 // retentionEvery is how often the retention policy runs.

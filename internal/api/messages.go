@@ -131,7 +131,14 @@ func (s *Server) getMessage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.toMessageJSON(m, true))
+	out := s.toMessageJSON(m, true)
+	if len(m.Media) > 0 {
+		if out.MediaArchive, err = s.store.ArchivedMedia(r.Context(), id); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // listFilterParams are the query parameters GET /api/v1/messages accepts;

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/archive"
 	"github.com/smstrack/smstrack/internal/content"
 	"github.com/smstrack/smstrack/internal/webhook"
 )
@@ -27,6 +28,7 @@ type Server struct {
 type Options struct {
 	DefaultRegion string             // for numbers without a country code
 	Prices        content.PriceTable // price of a segment by country
+	Media         *archive.Archive   // the compliance media archive; nil when off
 }
 
 // New returns the API server.
@@ -44,6 +46,7 @@ var Routes = []string{
 	"GET /api/v1/rejected",
 	"POST /api/v1/analyze",
 	"GET /api/v1/insights/content",
+	"GET /api/v1/messages/{id}/media/{position}",
 }
 
 // Register adds the API's routes to mux.
@@ -55,6 +58,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/rejected", s.authed(s.listRejected))
 	mux.Handle("POST /api/v1/analyze", s.authed(s.analyze))
 	mux.Handle("GET /api/v1/insights/content", s.authed(s.contentInsights))
+	mux.Handle("GET /api/v1/messages/{id}/media/{position}", s.authed(s.archivedMedia))
 	// Anything else under /api/ answers JSON, not the mux's plain text.
 	mux.Handle("/api/", s.authed(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, smstrack.Errorf(smstrack.ENOTFOUND, "no such API route: %s %s", r.Method, r.URL.Path))

@@ -56,7 +56,8 @@ type messageJSON struct {
 	ReceivingAt          *time.Time `json:"receiving_at"`
 	ReceivedAt           *time.Time `json:"received_at"`
 
-	Events []eventJSON `json:"events,omitempty"`
+	Events       []eventJSON              `json:"events,omitempty"`
+	MediaArchive []smstrack.ArchivedMedia `json:"media_archive,omitempty"`
 }
 
 // eventJSON is one entry of a message's timeline.

@@ -28,6 +28,8 @@ type Config struct {
 	Prices           string
 	RetentionDays    int
 	RetentionDelete  bool
+	MediaArchive     string
+	MediaMaxBytes    int64
 }
 
 // option is one setting: its flag, its environment twin and its default.
@@ -66,6 +68,15 @@ var options = []option{
 	{"retention-delete-messages", "SMSTRACK_RETENTION_DELETE_MESSAGES", "false", "with --retention-days, delete whole messages (and their events) instead of only their bodies", func(c *Config, v string) error {
 		b, err := strconv.ParseBool(v)
 		c.RetentionDelete = b
+		return err
+	}},
+	{"media-archive", "SMSTRACK_MEDIA_ARCHIVE", "", "archive MMS media of these accounts under the data directory: * for all, or ACsid1,ACsid2", text(func(c *Config) *string { return &c.MediaArchive })},
+	{"media-max-bytes", "SMSTRACK_MEDIA_MAX_BYTES", "5242880", "largest attachment the media archive keeps", func(c *Config, v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err == nil && n <= 0 {
+			err = fmt.Errorf("must be positive")
+		}
+		c.MediaMaxBytes = n
 		return err
 	}},
 	{"log-level", "SMSTRACK_LOG_LEVEL", "info", "debug, info, warn or error", text(func(c *Config) *string { return &c.LogLevel })},

@@ -28,6 +28,9 @@ type Options struct {
 	// analysis, for instance), on the caller's goroutine so it spreads
 	// over the cores.
 	Prepare func(*smstrack.EventInput)
+	// OnCommit, when set, is told of each event once it is durable, on the
+	// committer's goroutine: it must not block.
+	OnCommit func(*smstrack.EventInput, smstrack.EventResult)
 }
 
 // Committer commits events in groups. It implements smstrack.Ingester.
@@ -142,6 +145,9 @@ func (c *Committer) commit(batch []*pending, events []*smstrack.EventInput) {
 	if err == nil {
 		for i, p := range batch {
 			p.res = results[i]
+			if c.opts.OnCommit != nil {
+				c.opts.OnCommit(p.ev, p.res)
+			}
 			close(p.done)
 		}
 		return
