@@ -39,6 +39,7 @@ func runQuery(ctx context.Context, args []string) error {
 	cache := fs.String("cache", filepath.Join(os.TempDir(), "smstrack-bench-cache"), "where filled databases are kept between runs (empty: no cache)")
 	deep := fs.Int("deep", 200, "pages walked through the cursor for the deep-page query")
 	seed := fs.Uint64("seed", 1, "seed of the generated data")
+	budget := fs.Duration("budget", 30*time.Second, "time bound of one query's timed requests; a slow query stops early")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -60,7 +61,7 @@ func runQuery(ctx context.Context, args []string) error {
 	for _, target := range strings.Split(*targets, ",") {
 		target = strings.TrimSpace(target)
 		key := fmt.Sprintf("%s-schema%d-messages%d-fill%d-seed%d", target, version, *n, fillVersion, *seed)
-		rs, err := queryTarget(ctx, target, key, *bin, *pgScript, *work, *cache, *n, *iterations, *deep, *seed)
+		rs, err := queryTarget(ctx, target, key, *bin, *pgScript, *work, *cache, *n, *iterations, *deep, *seed, *budget)
 		if err != nil {
 			return fmt.Errorf("%s: %w", target, err)
 		}
@@ -68,11 +69,11 @@ func runQuery(ctx context.Context, args []string) error {
 	}
 	fmt.Println()
 	fmt.Printf("Queries: %d messages, %d timed requests per query, one keep-alive connection\n\n", *n, *iterations)
-	fmt.Println("| database | query | p50 | p99 | max | errors | verdict (p99 < 20ms) |")
-	fmt.Println("|---|---|---:|---:|---:|---:|---|")
+	fmt.Println("| database | query | requests | p50 | p99 | max | errors | verdict (p99 < 20ms) |")
+	fmt.Println("|---|---|---:|---:|---:|---:|---:|---|")
 	for _, r := range runs {
 		q99 := percentile(r.latencies, 99)
-		fmt.Printf("| %s | %s | %s | %s | %s | %d | %s |\n", r.db, r.name, fmtDur(percentile(r.latencies, 50)), fmtDur(q99),
+		fmt.Printf("| %s | %s | %d | %s | %s | %s | %d | %s |\n", r.db, r.name, len(r.latencies), fmtDur(percentile(r.latencies, 50)), fmtDur(q99),
 			fmtDur(percentile(r.latencies, 100)), r.errors, verdict(q99 < targetQueryP99 && r.errors == 0))
 	}
 	return nil
@@ -80,7 +81,7 @@ func runQuery(ctx context.Context, args []string) error {
 
 // queryTarget prepares a filled database (from the cache when it holds
 // one), serves it with smstrack and times the queries.
-func queryTarget(ctx context.Context, target, key, bin, pgScript, work, cache string, n, iterations, deep int, seed uint64) ([]*queryRun, error) {
+func queryTarget(ctx context.Context, target, key, bin, pgScript, work, cache string, n, iterations, deep int, seed uint64, budget time.Duration) ([]*queryRun, error) {
 	dir := filepath.Join(work, "query-"+target)
 	if err := os.RemoveAll(dir); err != nil {
 		return nil, err
@@ -174,7 +175,7 @@ func queryTarget(ctx context.Context, target, key, bin, pgScript, work, cache st
 	}
 	defer srv.stop()
 	c := &apiClient{base: "http://" + srv.addr, key: apiKey, http: &http.Client{Timeout: 30 * time.Second}}
-	return timeQueries(c, target, n, iterations, deep, seed)
+	return timeQueries(c, target, n, iterations, deep, seed, budget)
 }
 
 // createAPIKey runs `smstrack apikey create`, whose last stdout line is the key.
@@ -232,7 +233,7 @@ type page struct {
 
 // timeQueries times each query shape. Parameters vary between requests
 // (numbers, ids, cursors) so no single row stays hot in a cache.
-func timeQueries(c *apiClient, db string, n, iterations, deep int, seed uint64) ([]*queryRun, error) {
+func timeQueries(c *apiClient, db string, n, iterations, deep int, seed uint64, budget time.Duration) ([]*queryRun, error) {
 	rng := rand.New(rand.NewPCG(seed, 0x9e77))
 	// Cursors from deep in the list, found by walking it as a client would.
 	var cursors []string
@@ -305,7 +306,14 @@ func timeQueries(c *apiClient, db string, n, iterations, deep int, seed uint64) 
 	var out []*queryRun
 	for _, s := range shapes {
 		r := &queryRun{db: db, name: s.name, example: s.example}
+		var start time.Time
 		for i := -10; i < iterations; i++ { // ten untimed warm-ups
+			if i == 0 {
+				start = time.Now()
+			} else if i > 0 && time.Since(start) > budget {
+				fmt.Printf("  %-9s %-38s stopped after %d requests: over the %s budget\n", db, s.name, i, budget)
+				break
+			}
 			_, d, err := c.get(s.path(i + 10))
 			if i < 0 {
 				continue
