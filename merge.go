@@ -24,6 +24,10 @@ func Merge(m *Message, f Facts, source Source, receivedAt time.Time) {
 	setText(&m.Price, f.Price)
 	setText(&m.PriceUnit, f.PriceUnit)
 	setText(&m.Country, f.Country)
+	setText(&m.Network.MCC, f.Network.MCC)
+	setText(&m.Network.MNC, f.Network.MNC)
+	setText(&m.Network.Carrier, f.Network.Carrier)
+	setText(&m.Network.NumberType, f.Network.NumberType)
 	// The body and its analysis travel together. Under the "hash" policy
 	// the body itself is absent but its analysis and hash are known.
 	bodyKnown := m.Body != nil || m.Content.BodyPolicy != ""

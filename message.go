@@ -27,6 +27,7 @@ type Message struct {
 	Price      string // decimal text as the provider gave it, e.g. "-0.0079"
 	PriceUnit  string
 	Country    string // ISO 3166 alpha-2 of the other party's number
+	Network    Network
 	Tags       map[string]string
 	Content    Content // what the body says and how it was kept
 	CreatedAt  time.Time
@@ -67,7 +68,15 @@ type Event struct {
 	ProviderTime time.Time       // the provider's or carrier's own time, zero when absent
 	Payload      json.RawMessage // every field as received, known or not
 	DedupeKey    string
-	Applied      bool // whether it changed the message's status
+	Applied      bool    // whether it changed the message's status
+	Part         PartRef // set when the provider reports one part of a multipart message
+}
+
+// PartRef names one part of a multipart message in a per-part receipt.
+type PartRef struct {
+	ID    string `json:"id"`              // the provider's id of the part
+	Index int    `json:"index,omitempty"` // 1-based, when the provider says
+	Count int    `json:"count,omitempty"` // how many parts the message has, when known
 }
 
 // Key identifies a message across providers: the provider, the account and
@@ -92,9 +101,19 @@ type Facts struct {
 	Price     string
 	PriceUnit string
 	Country   string
+	Network   Network
 	Tags      map[string]string
 	CreatedAt time.Time
 	Content   Content // describes Body; taken together with it
+}
+
+// Network is what is known of the other party's network: from the provider
+// (MCC/MNC, carrier name, line type) or from the number itself.
+type Network struct {
+	MCC        string `json:"mcc"`
+	MNC        string `json:"mnc"`
+	Carrier    string `json:"carrier"`
+	NumberType string `json:"number_type"` // mobile, fixed_line, voip, toll_free, ...
 }
 
 // EventInput is an event on its way to the store, with the key of its message

@@ -24,6 +24,12 @@ import "time"
 //  6. Each stage keeps the first time it was reached, whether or not the
 //     event changed the current status; a stage reported late is never dated
 //     after a later stage already reached, so latencies never go negative.
+//  7. A receipt for one part of a multipart message first updates that
+//     part by rules 1-5; the message then takes the parts' aggregate, again
+//     by rules 1-5: any part failed -> failed; else any undelivered ->
+//     undelivered; every part delivered (or read) -> delivered; some
+//     delivered -> partially_delivered; otherwise the earliest stage among
+//     the parts. A part's error code becomes the message's.
 
 // State is how a message's status was decided: the status with its error,
 // the times of the deciding event, and the first time each stage was reached.
@@ -33,6 +39,17 @@ type State struct {
 	DecidedAt    time.Time // arrival of the event that set Status
 	ProviderTime time.Time // that event's carrier time, zero when it had none
 	Stages       StageTimes
+	Parts        map[string]PartState // by part id, for per-part receipts
+	PartCount    int                  // parts the message has, when a provider said
+}
+
+// PartState is the status of one part of a multipart message.
+type PartState struct {
+	Index        int       `json:"index,omitempty"`
+	Status       Status    `json:"status"`
+	ErrorCode    string    `json:"error_code,omitempty"`
+	DecidedAt    time.Time `json:"decided_at"`
+	ProviderTime time.Time `json:"provider_time,omitzero"`
 }
 
 // StageTimes holds the first time each status was reached, indexed like
@@ -78,6 +95,9 @@ func Apply(cur State, e Event) (State, bool) {
 	if e.Status == "" { // an event that carries only facts, e.g. a report without status
 		return cur, false
 	}
+	if e.Part.ID != "" {
+		return applyPart(cur, e)
+	}
 	next := cur
 	next.Stages.record(e.Status, e.ReceivedAt)
 	if !replaces(cur, e) {
@@ -114,4 +134,65 @@ func replaces(cur State, e Event) bool {
 		return true
 	}
 	return e.Status.Stage() > cur.Status.Stage() // rule 2
+}
+
+// applyPart applies a per-part receipt (rule 7).
+func applyPart(cur State, e Event) (State, bool) {
+	part := cur.Parts[e.Part.ID]
+	ps, partChanged := Apply(State{Status: part.Status, ErrorCode: part.ErrorCode, DecidedAt: part.DecidedAt, ProviderTime: part.ProviderTime},
+		Event{Status: e.Status, ErrorCode: e.ErrorCode, ReceivedAt: e.ReceivedAt, ProviderTime: e.ProviderTime})
+	if !partChanged {
+		return cur, false
+	}
+	next := cur
+	next.Parts = make(map[string]PartState, len(cur.Parts)+1)
+	for k, v := range cur.Parts {
+		next.Parts[k] = v
+	}
+	index := part.Index
+	if e.Part.Index > 0 {
+		index = e.Part.Index
+	}
+	next.Parts[e.Part.ID] = PartState{Index: index, Status: ps.Status, ErrorCode: ps.ErrorCode, DecidedAt: ps.DecidedAt, ProviderTime: ps.ProviderTime}
+	next.PartCount = max(next.PartCount, e.Part.Count, len(next.Parts))
+	status, code := aggregateParts(next.Parts, next.PartCount)
+	agg := Event{Status: status, ErrorCode: code, ReceivedAt: e.ReceivedAt, ProviderTime: e.ProviderTime}
+	next, _ = Apply(next, agg)
+	return next, true
+}
+
+// aggregateParts is the status a message takes from its parts (rule 7).
+func aggregateParts(parts map[string]PartState, count int) (Status, string) {
+	var failed, undelivered, delivered int
+	var failedCode, undeliveredCode string
+	earliest := Status("")
+	for _, p := range parts {
+		switch p.Status {
+		case StatusFailed:
+			failed++
+			failedCode = p.ErrorCode
+		case StatusUndelivered:
+			undelivered++
+			undeliveredCode = p.ErrorCode
+		case StatusDelivered, StatusRead:
+			delivered++
+		default:
+			if earliest == "" || p.Status.Stage() < earliest.Stage() {
+				earliest = p.Status
+			}
+		}
+	}
+	switch {
+	case failed > 0:
+		return StatusFailed, failedCode
+	case undelivered > 0:
+		return StatusUndelivered, undeliveredCode
+	case delivered == count:
+		return StatusDelivered, ""
+	case delivered > 0:
+		return StatusPartiallyDelivered, ""
+	case earliest == "":
+		return StatusSent, "" // parts known only by count: they were at least sent
+	}
+	return earliest, ""
 }

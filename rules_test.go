@@ -183,3 +183,35 @@ func TestExplainErrorUnknown(t *testing.T) {
 		t.Error("empty code explained")
 	}
 }
+
+func TestApplyParts(t *testing.T) {
+	part := func(id string, idx, count int, st smstrack.Status, code string, arrive int) smstrack.Event {
+		return smstrack.Event{Status: st, ErrorCode: code, ReceivedAt: t0.Add(time.Duration(arrive) * time.Second),
+			Part: smstrack.PartRef{ID: id, Index: idx, Count: count}}
+	}
+	cases := []struct {
+		name   string
+		events []smstrack.Event
+		want   smstrack.Status
+		code   string
+	}{
+		{"all parts delivered", []smstrack.Event{part("a", 1, 2, "delivered", "", 1), part("b", 2, 2, "delivered", "", 2)}, "delivered", ""},
+		{"one of two delivered", []smstrack.Event{part("a", 1, 2, "delivered", "", 1)}, "partially_delivered", ""},
+		{"any part failed fails the message", []smstrack.Event{part("a", 1, 2, "delivered", "", 1), part("b", 2, 2, "failed", "30008", 2)}, "failed", "30008"},
+		{"undelivered part", []smstrack.Event{part("a", 1, 2, "undelivered", "30003", 1), part("b", 2, 2, "delivered", "", 2)}, "undelivered", "30003"},
+		{"parts in progress take the earliest stage", []smstrack.Event{part("a", 1, 3, "sent", "", 1), part("b", 2, 3, "queued", "", 2)}, "sent", ""},
+		{"late part sent after its delivered changes nothing", []smstrack.Event{part("a", 1, 1, "delivered", "", 1), part("a", 1, 1, "sent", "", 2)}, "delivered", ""},
+		{"count unknown: the parts seen decide", []smstrack.Event{part("a", 0, 0, "delivered", "", 1), part("b", 0, 0, "delivered", "", 2)}, "delivered", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var st smstrack.State
+			for _, e := range tc.events {
+				st, _ = smstrack.Apply(st, e)
+			}
+			if st.Status != tc.want || st.ErrorCode != tc.code {
+				t.Errorf("got %s/%q, want %s/%q (parts %+v)", st.Status, st.ErrorCode, tc.want, tc.code, st.Parts)
+			}
+		})
+	}
+}

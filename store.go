@@ -63,6 +63,8 @@ type MessageFilter struct {
 	ProviderID    string
 	ErrorCode     string
 	Encoding      string
+	Country       string
+	Carrier       string
 	Tags          map[string]string // every key=value must match
 	CreatedAfter  time.Time
 	CreatedBefore time.Time

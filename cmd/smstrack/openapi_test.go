@@ -40,6 +40,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		}
 	}
 	served := append(slices.Clone(api.Routes), "POST "+twilio.StatusPath, "POST "+twilio.InboundPath)
+	served = append(served, providerRoutes...)
 	sort.Strings(documented)
 	sort.Strings(served)
 	if !slices.Equal(documented, served) {
@@ -55,7 +56,10 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	c, _, _ := config.Parse("serve", nil, func(string) string { return "" })
 	committer := ingest.NewCommitter(db, log, ingest.Options{})
 	defer committer.Close()
-	mux := newMux(c, nil, api.Options{}, db, committer, webhook.NewRejector(db, log), log)
+	mux, err := newMux(c, nil, api.Options{}, db, committer, webhook.NewRejector(db, log), log)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, route := range documented {
 		method, path, _ := strings.Cut(route, " ")
 		req := httptest.NewRequest(method, strings.NewReplacer("{id}", "1", "{position}", "0").Replace(path), nil)

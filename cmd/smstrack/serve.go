@@ -101,7 +101,11 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	committer := ingest.NewCommitter(db, log, opts)
 	rejector := webhook.NewRejector(db, log)
 
-	mux := newMux(c, accounts, api.Options{DefaultRegion: c.DefaultRegion, Prices: prices, Media: media}, db, committer, rejector, log)
+	mux, err := newMux(c, accounts, api.Options{DefaultRegion: c.DefaultRegion, Prices: prices, Media: media}, db, committer, rejector, log)
+	if err != nil {
+		committer.Close()
+		return err
+	}
 	if c.RetentionDays > 0 {
 		go runRetention(ctx, db, c.RetentionDays, c.RetentionDelete, log)
 	}
@@ -148,12 +152,17 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 }
 
 // newMux wires every route of the server: provider webhooks and the API.
-func newMux(c *config.Config, accounts map[string]string, apiOpts api.Options, db smstrack.Store, ing smstrack.Ingester, rej *webhook.Rejector, log *slog.Logger) *http.ServeMux {
+func newMux(c *config.Config, accounts map[string]string, apiOpts api.Options, db smstrack.Store, ing smstrack.Ingester, rej *webhook.Rejector, log *slog.Logger) (*http.ServeMux, error) {
 	mux := http.NewServeMux()
 	twilio.NewHandler(twilio.Config{Accounts: accounts, PublicURL: c.PublicURL, SkipVerification: c.SkipVerification},
 		ing, rej, log).Register(mux)
+	for _, wire := range providerWirings {
+		if err := wire(c, mux, ing, rej, log); err != nil {
+			return nil, err
+		}
+	}
 	api.New(db, ing, log, apiOpts).Register(mux)
-	return mux
+	return mux, nil
 }
 
 // mediaArchive opens the compliance media archive when accounts are enabled

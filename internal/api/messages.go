@@ -144,7 +144,7 @@ func (s *Server) getMessage(w http.ResponseWriter, r *http.Request) {
 // listFilterParams are the query parameters GET /api/v1/messages accepts;
 // any other is refused so a typo never silently widens a search.
 var listFilterParams = map[string]bool{"status": true, "direction": true, "from": true, "to": true,
-	"provider": true, "provider_id": true, "error_code": true, "encoding": true, "tag": true,
+	"provider": true, "provider_id": true, "error_code": true, "encoding": true, "tag": true, "country": true, "carrier": true,
 	"created_after": true, "created_before": true, "q": true, "limit": true, "cursor": true}
 
 func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
@@ -191,6 +191,7 @@ func parseFilter(q url.Values) (smstrack.MessageFilter, error) {
 	}
 	f.From, f.To, f.Provider = q.Get("from"), q.Get("to"), q.Get("provider")
 	f.ProviderID, f.ErrorCode, f.Query, f.Cursor = q.Get("provider_id"), q.Get("error_code"), q.Get("q"), q.Get("cursor")
+	f.Country, f.Carrier = strings.ToUpper(q.Get("country")), q.Get("carrier")
 	if v := q.Get("encoding"); v != "" {
 		switch strings.ToUpper(strings.ReplaceAll(v, "_", "-")) {
 		case "GSM-7", "GSM7":

@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"sort"
 	"time"
 
 	"github.com/smstrack/smstrack"
@@ -28,6 +29,8 @@ type messageJSON struct {
 	Price      string              `json:"price"`
 	PriceUnit  string              `json:"price_unit"`
 	Country    string              `json:"country"`
+	Network    smstrack.Network    `json:"network"`
+	Parts      []partJSON          `json:"parts"`
 	Tags       map[string]string   `json:"tags"`
 
 	Characters     int      `json:"characters"`
@@ -70,7 +73,14 @@ type eventJSON struct {
 	ReceivedAt   time.Time           `json:"received_at"`
 	ProviderTime *time.Time          `json:"provider_time"`
 	Applied      bool                `json:"applied"`
+	Part         *smstrack.PartRef   `json:"part,omitempty"`
 	Payload      json.RawMessage     `json:"payload"`
+}
+
+// partJSON is one part of a multipart message with per-part receipts.
+type partJSON struct {
+	ID string `json:"id"`
+	smstrack.PartState
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -87,7 +97,7 @@ func (s *Server) toMessageJSON(m *smstrack.Message, withEvents bool) messageJSON
 		ID: m.ID, Provider: m.Provider, Account: m.Account, ProviderID: m.ProviderID, ServiceID: m.ServiceID,
 		Direction: m.Direction, From: m.From, To: m.To, Body: m.Body, Media: m.Media,
 		Status: m.Status, ErrorCode: m.ErrorCode, Error: smstrack.ExplainError(m.Provider, m.ErrorCode),
-		Segments: m.Segments, Encoding: m.Encoding, Price: m.Price, PriceUnit: m.PriceUnit, Country: m.Country, Tags: m.Tags,
+		Segments: m.Segments, Encoding: m.Encoding, Price: m.Price, PriceUnit: m.PriceUnit, Country: m.Country, Network: m.Network, Tags: m.Tags,
 		Characters: m.Content.Characters, NonGSM: m.Content.NonGSM, Sentiment: m.Content.Sentiment,
 		SentimentLabel: m.Content.SentimentLabel, Keyword: m.Content.Keyword, BodyHash: m.Content.BodyHash,
 		BodyPolicy: m.Content.BodyPolicy,
@@ -107,6 +117,14 @@ func (s *Server) toMessageJSON(m *smstrack.Message, withEvents bool) messageJSON
 		ReceivingAt:          timePtr(st.At(smstrack.StatusReceiving)),
 		ReceivedAt:           timePtr(st.At(smstrack.StatusReceived)),
 	}
+	out.Parts = []partJSON{}
+	for id, p := range m.State.Parts {
+		out.Parts = append(out.Parts, partJSON{ID: id, PartState: p})
+	}
+	sort.Slice(out.Parts, func(i, j int) bool {
+		a, b := out.Parts[i], out.Parts[j]
+		return a.Index < b.Index || (a.Index == b.Index && a.ID < b.ID)
+	})
 	if out.NonGSM == nil {
 		out.NonGSM = []string{}
 	}
@@ -126,7 +144,11 @@ func (s *Server) toMessageJSON(m *smstrack.Message, withEvents bool) messageJSON
 	if withEvents {
 		out.Events = make([]eventJSON, len(m.Events))
 		for i, e := range m.Events {
-			out.Events[i] = eventJSON{ID: e.ID, Status: e.Status, ErrorCode: e.ErrorCode,
+			var part *smstrack.PartRef
+			if e.Part.ID != "" {
+				part = &m.Events[i].Part
+			}
+			out.Events[i] = eventJSON{Part: part, ID: e.ID, Status: e.Status, ErrorCode: e.ErrorCode,
 				Error: smstrack.ExplainError(m.Provider, e.ErrorCode), Source: e.Source, ReceivedAt: e.ReceivedAt,
 				ProviderTime: timePtr(e.ProviderTime), Applied: e.Applied, Payload: payloadJSON(e.Payload)}
 		}

@@ -30,7 +30,35 @@ type Config struct {
 	RetentionDelete  bool
 	MediaArchive     string
 	MediaMaxBytes    int64
+
+	// Values holds the settings that provider packages add with AddOptions,
+	// by flag name.
+	Values map[string]string
 }
+
+// Option is a setting a provider package adds: a text value read through
+// Config.Get. Validating it is the provider's job, at start.
+type Option struct {
+	Flag, Env, Default, Usage string
+}
+
+// AddOptions adds settings; provider wiring calls it from init, so every
+// setting is in `smstrack help` and the README test.
+func AddOptions(opts ...Option) {
+	for _, o := range opts {
+		flag := o.Flag
+		options = append(options, option{o.Flag, o.Env, o.Default, o.Usage, func(c *Config, v string) error {
+			if c.Values == nil {
+				c.Values = map[string]string{}
+			}
+			c.Values[flag] = v
+			return nil
+		}})
+	}
+}
+
+// Get returns the value of a setting added with AddOptions.
+func (c *Config) Get(flag string) string { return c.Values[flag] }
 
 // option is one setting: its flag, its environment twin and its default.
 type option struct {

@@ -83,12 +83,24 @@ type Preparer struct {
 // cost spreads over the cores instead of queueing behind the committer.
 func (p *Preparer) Prepare(ev *smstrack.EventInput) {
 	f := &ev.Facts
+	other := f.To
+	if f.Direction == smstrack.Inbound {
+		other = f.From
+	}
 	if f.Country == "" {
-		other := f.To
-		if f.Direction == smstrack.Inbound {
-			other = f.From
-		}
 		f.Country = phone.Country(other, p.DefaultRegion)
+	}
+	// The full lookup is costly: only events that describe a message (the
+	// app's report, an inbound message) pay it, not every status callback.
+	if (ev.Source == smstrack.SourceAPI || f.Body != nil) && (f.Network.NumberType == "" || f.Network.Carrier == "") {
+		if info, ok := phone.Lookup(other, p.DefaultRegion); ok {
+			if f.Network.NumberType == "" {
+				f.Network.NumberType = info.NumberType
+			}
+			if f.Network.Carrier == "" && f.Network.MCC == "" {
+				f.Network.Carrier = info.Carrier
+			}
+		}
 	}
 	if f.Body == nil {
 		return

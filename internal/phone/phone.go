@@ -95,3 +95,42 @@ func E164(number, defaultRegion string) (string, bool) {
 	}
 	return phonenumbers.Format(n, phonenumbers.E164), true
 }
+
+// numberTypes names libphonenumber's number types the way smstrack shows them.
+var numberTypes = map[phonenumbers.PhoneNumberType]string{
+	phonenumbers.FIXED_LINE:           "fixed_line",
+	phonenumbers.MOBILE:               "mobile",
+	phonenumbers.FIXED_LINE_OR_MOBILE: "fixed_line_or_mobile",
+	phonenumbers.TOLL_FREE:            "toll_free",
+	phonenumbers.PREMIUM_RATE:         "premium_rate",
+	phonenumbers.SHARED_COST:          "shared_cost",
+	phonenumbers.VOIP:                 "voip",
+	phonenumbers.PERSONAL_NUMBER:      "personal_number",
+	phonenumbers.PAGER:                "pager",
+	phonenumbers.UAN:                  "uan",
+	phonenumbers.VOICEMAIL:            "voicemail",
+}
+
+// Info is what the number itself tells about its line.
+type Info struct {
+	E164       string
+	Country    string
+	NumberType string // "" when unknown
+	Carrier    string // the carrier the range was allocated to; a ported number may have moved
+}
+
+// Lookup parses number fully. It costs tens of microseconds, so the ingest
+// path calls it only for events that describe a message (reports, inbound
+// messages), not for every status callback.
+func Lookup(number, defaultRegion string) (Info, bool) {
+	n, err := phonenumbers.Parse(strings.TrimSpace(number), strings.ToUpper(defaultRegion))
+	if err != nil || !phonenumbers.IsPossibleNumber(n) {
+		return Info{}, false
+	}
+	info := Info{E164: phonenumbers.Format(n, phonenumbers.E164), Country: Country(number, defaultRegion)}
+	info.NumberType = numberTypes[phonenumbers.GetNumberType(n)]
+	if c, err := phonenumbers.GetCarrierForNumber(n, "en"); err == nil {
+		info.Carrier = c
+	}
+	return info, true
+}

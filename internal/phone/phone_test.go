@@ -47,3 +47,16 @@ func BenchmarkCountryCached(b *testing.B) {
 		Country("+447700900123", "")
 	}
 }
+
+func TestLookup(t *testing.T) {
+	info, ok := Lookup("+447400123456", "")
+	if !ok || info.Country != "GB" || info.NumberType != "mobile" || info.E164 != "+447400123456" {
+		t.Errorf("GB mobile: %+v %v", info, ok)
+	}
+	if info, ok := Lookup("+442079460000", ""); !ok || info.NumberType != "fixed_line" {
+		t.Errorf("London landline: %+v %v", info, ok)
+	}
+	if _, ok := Lookup("hello", "US"); ok {
+		t.Error("text looked up as a number")
+	}
+}

@@ -227,19 +227,20 @@ func (db *DB) insertEvents(ctx context.Context, tx *sql.Tx, events []*smstrack.E
 	for start := 0; start < len(events); start += chunk {
 		part := events[start:min(start+chunk, len(events))]
 		var q strings.Builder
-		q.WriteString("INSERT INTO events (message_id, status, error_code, source, received_at, provider_time, payload, dedupe_key, applied) VALUES ")
-		args := make([]any, 0, len(part)*9)
+		q.WriteString("INSERT INTO events (message_id, status, error_code, source, received_at, provider_time, payload, dedupe_key, applied, part_id, part_index, part_count) VALUES ")
+		args := make([]any, 0, len(part)*12)
 		for i, in := range part {
 			if i > 0 {
 				q.WriteString(", ")
 			}
-			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 			payload := cleanText(string(in.Payload))
 			if payload == "" {
 				payload = "{}"
 			}
 			args = append(args, in.MessageID, string(in.Status), cleanText(in.ErrorCode), string(in.Source),
-				in.ReceivedAt.UnixMicro(), nullMicros(in.ProviderTime), payload, in.DedupeKey, boolInt(in.Applied))
+				in.ReceivedAt.UnixMicro(), nullMicros(in.ProviderTime), payload, in.DedupeKey, boolInt(in.Applied),
+				cleanText(in.Part.ID), in.Part.Index, in.Part.Count)
 		}
 		q.WriteString(" ON CONFLICT (message_id, dedupe_key) DO NOTHING RETURNING id, message_id, dedupe_key")
 		rows, err := tx.QueryContext(ctx, db.dialect.q(q.String()), args...)
@@ -266,7 +267,7 @@ func (db *DB) insertEvents(ctx context.Context, tx *sql.Tx, events []*smstrack.E
 // integerColumns are the message columns bound as integers; the rest are text.
 var integerColumns = func() map[string]bool {
 	m := map[string]bool{"id": true, "segments": true, "created_at": true, "updated_at": true,
-		"reported": true, "decided_at": true, "decided_provider_time": true, "characters": true}
+		"reported": true, "decided_at": true, "decided_provider_time": true, "characters": true, "part_count": true}
 	for _, s := range smstrack.Statuses {
 		m[stageColumn(s)] = true
 	}

@@ -23,7 +23,7 @@ func (db *DB) GetMessage(ctx context.Context, id int64) (*smstrack.Message, erro
 		return nil, fmt.Errorf("store: get message: %w", err)
 	}
 	rows, err := db.reader.QueryContext(ctx, db.dialect.q(`SELECT id, message_id, status, error_code, source,
-		received_at, provider_time, payload, dedupe_key, applied
+		received_at, provider_time, payload, dedupe_key, applied, part_id, part_index, part_count
 		FROM events WHERE message_id = ? ORDER BY received_at, id`), id)
 	if err != nil {
 		return nil, fmt.Errorf("store: get events: %w", err)
@@ -39,7 +39,7 @@ func (db *DB) GetMessage(ctx context.Context, id int64) (*smstrack.Message, erro
 			applied        int64
 		)
 		if err := rows.Scan(&e.ID, &e.MessageID, &status, &e.ErrorCode, &source, &received,
-			&providerTime, &payload, &e.DedupeKey, &applied); err != nil {
+			&providerTime, &payload, &e.DedupeKey, &applied, &e.Part.ID, &e.Part.Index, &e.Part.Count); err != nil {
 			return nil, fmt.Errorf("store: get events: %w", err)
 		}
 		e.Status, e.Source = smstrack.Status(status), smstrack.Source(source)
@@ -163,6 +163,8 @@ func (db *DB) filterWhere(f smstrack.MessageFilter) ([]string, []any) {
 	eq("provider_id", f.ProviderID)
 	eq("error_code", f.ErrorCode)
 	eq("encoding", f.Encoding)
+	eq("country", f.Country)
+	eq("carrier", f.Carrier)
 	tagKeys := make([]string, 0, len(f.Tags))
 	for k := range f.Tags {
 		tagKeys = append(tagKeys, k)

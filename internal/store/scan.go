@@ -18,7 +18,8 @@ var messageColumns = func() []string {
 		"from_number", "to_number", "body", "media", "status", "error_code", "segments",
 		"encoding", "price", "price_unit", "tags", "created_at", "updated_at", "reported",
 		"decided_at", "decided_provider_time", "country", "characters", "non_gsm", "sentiment",
-		"sentiment_label", "keyword", "body_hash", "body_policy"}
+		"sentiment_label", "keyword", "body_hash", "body_policy", "parts", "part_count", "mcc", "mnc",
+		"carrier", "number_type"}
 	for _, s := range smstrack.Statuses {
 		cols = append(cols, stageColumn(s))
 	}
@@ -51,7 +52,7 @@ func scanMessage(row scanner) (*smstrack.Message, error) {
 		created, updated      int64
 		reported              int64
 		decided, providerTime sql.NullInt64
-		nonGSM                string
+		nonGSM, parts         string
 		sentiment             sql.NullFloat64
 		stages                [len(smstrack.Statuses)]sql.NullInt64
 	)
@@ -59,7 +60,8 @@ func scanMessage(row scanner) (*smstrack.Message, error) {
 		&m.From, &m.To, &body, &media, &status, &m.ErrorCode, &m.Segments,
 		&m.Encoding, &m.Price, &m.PriceUnit, &tags, &created, &updated, &reported,
 		&decided, &providerTime, &m.Country, &m.Content.Characters, &nonGSM, &sentiment,
-		&m.Content.SentimentLabel, &m.Content.Keyword, &m.Content.BodyHash, &m.Content.BodyPolicy}
+		&m.Content.SentimentLabel, &m.Content.Keyword, &m.Content.BodyHash, &m.Content.BodyPolicy,
+		&parts, &m.State.PartCount, &m.Network.MCC, &m.Network.MNC, &m.Network.Carrier, &m.Network.NumberType}
 	for i := range stages {
 		dest = append(dest, &stages[i])
 	}
@@ -92,11 +94,14 @@ func scanMessage(row scanner) (*smstrack.Message, error) {
 	m.CreatedAt = fromMicros(created)
 	m.UpdatedAt = fromMicros(updated)
 	m.Reported = reported != 0
-	m.State = smstrack.State{
-		Status:       m.Status,
-		ErrorCode:    m.ErrorCode,
-		DecidedAt:    fromNullMicros(decided),
-		ProviderTime: fromNullMicros(providerTime),
+	m.State.Status = m.Status
+	m.State.ErrorCode = m.ErrorCode
+	m.State.DecidedAt = fromNullMicros(decided)
+	m.State.ProviderTime = fromNullMicros(providerTime)
+	if parts != "" {
+		if err := json.Unmarshal([]byte(parts), &m.State.Parts); err != nil {
+			return nil, fmt.Errorf("store: message %d parts: %w", m.ID, err)
+		}
 	}
 	for i, v := range stages {
 		m.State.Stages[i] = fromNullMicros(v)
@@ -118,7 +123,9 @@ func messageValues(m *smstrack.Message) []any {
 		m.Encoding, m.Price, m.PriceUnit, jsonText(m.Tags), m.CreatedAt.UnixMicro(), m.UpdatedAt.UnixMicro(),
 		boolInt(m.Reported), nullMicros(m.State.DecidedAt), nullMicros(m.State.ProviderTime),
 		cleanText(m.Country), m.Content.Characters, jsonText(m.Content.NonGSM), sentiment,
-		m.Content.SentimentLabel, m.Content.Keyword, m.Content.BodyHash, m.Content.BodyPolicy}
+		m.Content.SentimentLabel, m.Content.Keyword, m.Content.BodyHash, m.Content.BodyPolicy,
+		jsonText(m.State.Parts), m.State.PartCount, cleanText(m.Network.MCC), cleanText(m.Network.MNC),
+		cleanText(m.Network.Carrier), cleanText(m.Network.NumberType)}
 	for _, t := range m.State.Stages {
 		vals = append(vals, nullMicros(t))
 	}
@@ -137,6 +144,10 @@ func jsonText(v any) string {
 			return ""
 		}
 	case []string:
+		if len(v) == 0 {
+			return ""
+		}
+	case map[string]smstrack.PartState:
 		if len(v) == 0 {
 			return ""
 		}

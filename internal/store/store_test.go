@@ -302,3 +302,31 @@ func TestRetention(t *testing.T) {
 		}
 	})
 }
+
+func TestPartsAreKept(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		db := open(t, dsn)
+		a := callback("MSG1", smstrack.StatusDelivered, "", t0)
+		a.Part = smstrack.PartRef{ID: "p1", Index: 1, Count: 2}
+		a.Facts.Network = smstrack.Network{MCC: "234", MNC: "15", Carrier: "Vodafone UK"}
+		a.ComputeDedupeKey()
+		b := callback("MSG1", smstrack.StatusDelivered, "", t0.Add(time.Second))
+		b.Part = smstrack.PartRef{ID: "p2", Index: 2, Count: 2}
+		b.Payload = []byte(`{"part":"p2"}`)
+		b.ComputeDedupeKey()
+		res := apply(t, db, a)
+		m, _ := db.GetMessage(context.Background(), res[0].MessageID)
+		if m.Status != smstrack.StatusPartiallyDelivered || len(m.State.Parts) != 1 || m.State.PartCount != 2 {
+			t.Fatalf("after one part: %s %+v", m.Status, m.State.Parts)
+		}
+		apply(t, db, b)
+		m, _ = db.GetMessage(context.Background(), res[0].MessageID)
+		if m.Status != smstrack.StatusDelivered || len(m.State.Parts) != 2 || m.Events[1].Part.ID != "p2" || m.Network.MCC != "234" {
+			t.Errorf("after both parts: %s parts %+v events %+v network %+v", m.Status, m.State.Parts, m.Events, m.Network)
+		}
+		list, _, err := db.ListMessages(context.Background(), smstrack.MessageFilter{Carrier: "Vodafone UK", Country: ""})
+		if err != nil || len(list) != 1 {
+			t.Errorf("carrier filter: %v %d", err, len(list))
+		}
+	})
+}

@@ -1,0 +1,23 @@
+package main
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/config"
+	"github.com/smstrack/smstrack/internal/webhook"
+)
+
+// providerWiring mounts one provider's webhooks on mux, reading its own
+// settings from c (added with config.AddOptions). It returns an error for
+// settings it cannot use, which stops the server at start.
+type providerWiring func(c *config.Config, mux *http.ServeMux, ing smstrack.Ingester, rej *webhook.Rejector, log *slog.Logger) error
+
+// providerWirings are filled by the provider_*.go files of this package, one
+// per provider, from init: adding a provider touches no shared file.
+var providerWirings []providerWiring
+
+// providerRoutes lists "METHOD /path" of every provider route, for the
+// OpenAPI test; provider_*.go files append to it.
+var providerRoutes []string
