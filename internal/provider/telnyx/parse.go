@@ -1,0 +1,350 @@
+package telnyx
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/smstrack/smstrack"
+)
+
+// The event types of Telnyx messaging webhooks.
+const (
+	EventSent      = "message.sent"
+	EventFinalized = "message.finalized"
+	EventReceived  = "message.received"
+)
+
+// statuses maps the status Telnyx gives each recipient (to[].status) to
+// smstrack's. delivery_unconfirmed means the carrier never confirmed either
+// way: the message left, and that is all we know, so it stays sent.
+// webhook_delivered is the status of an inbound message handed to us.
+var statuses = map[string]smstrack.Status{
+	"scheduled":            smstrack.StatusScheduled,
+	"queued":               smstrack.StatusQueued,
+	"sending":              smstrack.StatusSending,
+	"sent":                 smstrack.StatusSent,
+	"delivered":            smstrack.StatusDelivered,
+	"sending_failed":       smstrack.StatusFailed,
+	"delivery_failed":      smstrack.StatusUndelivered,
+	"delivery_unconfirmed": smstrack.StatusSent,
+	"expired":              smstrack.StatusUndelivered,
+	"cancelled":            smstrack.StatusCanceled,
+	"webhook_delivered":    smstrack.StatusReceived,
+}
+
+// lineTypes maps Telnyx's line_type to smstrack's number types.
+var lineTypes = map[string]string{
+	"wireless":          "mobile",
+	"pre-paid wireless": "mobile",
+	"wireline":          "fixed_line",
+	"voip":              "voip",
+	"vowifi":            "voip",
+}
+
+// envelope is a Telnyx webhook: an event wrapping a message record.
+type envelope struct {
+	Data *struct {
+		EventType  string   `json:"event_type"`
+		ID         string   `json:"id"`
+		OccurredAt string   `json:"occurred_at"`
+		Payload    *message `json:"payload"`
+	} `json:"data"`
+}
+
+// message is the part of Telnyx's message record smstrack reads; the whole
+// body is kept as the event's payload.
+type message struct {
+	ID                 string          `json:"id"`
+	Direction          string          `json:"direction"`
+	MessagingProfileID string          `json:"messaging_profile_id"`
+	From               *address        `json:"from"`
+	To                 []address       `json:"to"`
+	Text               *string         `json:"text"`
+	Media              []media         `json:"media"`
+	Parts              json.RawMessage `json:"parts"`
+	Encoding           string          `json:"encoding"`
+	Cost               *struct {
+		Amount   json.RawMessage `json:"amount"`
+		Currency string          `json:"currency"`
+	} `json:"cost"`
+	Errors      []messageError `json:"errors"`
+	SentAt      string         `json:"sent_at"`
+	CompletedAt string         `json:"completed_at"`
+	ReceivedAt  string         `json:"received_at"`
+}
+
+type address struct {
+	PhoneNumber string `json:"phone_number"`
+	Status      string `json:"status"`
+	Carrier     string `json:"carrier"`
+	LineType    string `json:"line_type"`
+}
+
+type media struct {
+	URL         string          `json:"url"`
+	ContentType string          `json:"content_type"`
+	Size        json.RawMessage `json:"size"`
+}
+
+type messageError struct {
+	Code   json.RawMessage `json:"code"`
+	Title  string          `json:"title"`
+	Detail string          `json:"detail"`
+}
+
+// ParseWebhook reads a Telnyx messaging webhook, received at receivedAt,
+// into events: one per recipient for message.sent and message.finalized
+// (Telnyx reports each recipient's status on its own), one received event
+// for message.received. account is recorded when the webhook names no
+// messaging profile. Malformed bodies, unknown event types and unknown
+// status words are refused with an EINVALID error naming the field.
+//
+// A message to one recipient is keyed by Telnyx's message id; a message to
+// several (group MMS) by id + ":" + the recipient's number, so each
+// recipient's delivery is tracked apart.
+func ParseWebhook(body []byte, receivedAt time.Time, account string) ([]*smstrack.EventInput, error) {
+	payload, err := compactJSON(body)
+	if err != nil {
+		return nil, err
+	}
+	var env envelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, smstrack.FieldError(jsonField(err), "malformed Telnyx webhook: %s", shorten(err.Error(), 80))
+	}
+	if env.Data == nil {
+		return nil, smstrack.FieldError("data", "missing data object")
+	}
+	if env.Data.Payload == nil {
+		return nil, smstrack.FieldError("data.payload", "missing data.payload object")
+	}
+	m := env.Data.Payload
+	id := strings.TrimSpace(m.ID)
+	switch {
+	case id == "":
+		return nil, smstrack.FieldError("data.payload.id", "missing message id")
+	case !validID(id):
+		return nil, smstrack.FieldError("data.payload.id", "malformed message id %q", shorten(id, 40))
+	}
+	if p := strings.TrimSpace(m.MessagingProfileID); validID(p) {
+		account = p
+	}
+	if !validID(account) {
+		account = DefaultAccount
+	}
+	base := func() *smstrack.EventInput {
+		return &smstrack.EventInput{
+			Key:   smstrack.Key{Provider: Provider, Account: account, ProviderID: id},
+			Event: smstrack.Event{Source: smstrack.SourceWebhook, ReceivedAt: receivedAt, Payload: payload},
+			Facts: smstrack.Facts{
+				Segments: count(text(m.Parts)),
+				Encoding: strings.TrimSpace(m.Encoding),
+				Media:    m.media(),
+			},
+		}
+	}
+	price, unit := m.price()
+
+	switch env.Data.EventType {
+	case EventReceived:
+		ev := base()
+		ev.Status = smstrack.StatusReceived
+		f := &ev.Facts
+		f.Direction = smstrack.Inbound
+		f.Price, f.PriceUnit = price, unit
+		if m.From != nil {
+			f.From = strings.TrimSpace(m.From.PhoneNumber)
+			f.Network = network(*m.From)
+		}
+		if len(m.To) > 0 {
+			f.To = strings.TrimSpace(m.To[0].PhoneNumber)
+		}
+		if m.Text != nil {
+			b := *m.Text
+			f.Body = &b
+		}
+		ev.ProviderTime = firstTime(m.ReceivedAt, env.Data.OccurredAt)
+		// An inbound message exists from the moment Telnyx hands it over.
+		f.CreatedAt = receivedAt
+		ev.ComputeDedupeKey()
+		return []*smstrack.EventInput{ev}, nil
+
+	case EventSent, EventFinalized:
+		if len(m.To) == 0 {
+			return nil, smstrack.FieldError("data.payload.to", "missing recipients")
+		}
+		when := firstTime(m.SentAt, env.Data.OccurredAt)
+		if env.Data.EventType == EventFinalized {
+			when = firstTime(m.CompletedAt, env.Data.OccurredAt)
+		}
+		code := m.errorCode()
+		events := make([]*smstrack.EventInput, 0, len(m.To))
+		seen := make(map[string]bool, len(m.To))
+		for _, to := range m.To {
+			word := strings.TrimSpace(to.Status)
+			if word == "" {
+				return nil, smstrack.FieldError("data.payload.to.status", "missing recipient status")
+			}
+			st, ok := statuses[strings.ToLower(word)]
+			if !ok {
+				return nil, smstrack.FieldError("data.payload.to.status", "unknown recipient status %q", shorten(word, 40))
+			}
+			number := strings.TrimSpace(to.PhoneNumber)
+			ev := base()
+			if len(m.To) > 1 {
+				if !validID(number) {
+					return nil, smstrack.FieldError("data.payload.to.phone_number", "malformed recipient number %q", shorten(number, 40))
+				}
+				ev.ProviderID = id + ":" + number
+			}
+			if seen[ev.ProviderID] {
+				continue // a recipient listed twice is one delivery
+			}
+			seen[ev.ProviderID] = true
+			ev.Status = st
+			if st != smstrack.StatusDelivered {
+				ev.ErrorCode = code
+			}
+			ev.ProviderTime = when
+			f := &ev.Facts
+			f.Direction = smstrack.Outbound
+			f.To = number
+			f.Network = network(to)
+			f.Price, f.PriceUnit = price, unit
+			if m.From != nil {
+				f.From = strings.TrimSpace(m.From.PhoneNumber)
+			}
+			ev.ComputeDedupeKey()
+			events = append(events, ev)
+		}
+		return events, nil
+	case "":
+		return nil, smstrack.FieldError("data.event_type", "missing event type")
+	}
+	return nil, smstrack.FieldError("data.event_type", "unsupported event type %q (smstrack reads %s, %s and %s)",
+		shorten(env.Data.EventType, 40), EventSent, EventFinalized, EventReceived)
+}
+
+// compactJSON checks that body is one JSON object in UTF-8 and returns it
+// compacted, to keep as the events' payload.
+func compactJSON(body []byte) (json.RawMessage, error) {
+	if !utf8.Valid(body) {
+		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: not UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var obj map[string]json.RawMessage
+	if err := dec.Decode(&obj); err != nil {
+		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: %s", shorten(err.Error(), 80))
+	}
+	if obj == nil {
+		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: not an object")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: data after the object")
+	}
+	var b bytes.Buffer
+	if err := json.Compact(&b, body); err != nil {
+		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: %s", shorten(err.Error(), 80))
+	}
+	return b.Bytes(), nil
+}
+
+// jsonField names the field a decoding error is about, when it says.
+func jsonField(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return te.Field
+	}
+	return ""
+}
+
+// text is a scalar JSON value as text: strings as they are, numbers as
+// written, null and anything else as "".
+func text(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return strings.TrimSpace(s)
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return n.String()
+	}
+	return ""
+}
+
+// count reads a small non-negative count such as parts; anything else is
+// ignored (0), since the raw value stays in the payload.
+func count(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > 10000 {
+		return 0
+	}
+	return n
+}
+
+// price returns the cost as Telnyx gave it, with its currency, or nothing
+// when either is missing.
+func (m *message) price() (amount, unit string) {
+	if m.Cost == nil {
+		return "", ""
+	}
+	amount, unit = text(m.Cost.Amount), strings.TrimSpace(m.Cost.Currency)
+	if amount == "" || unit == "" {
+		return "", ""
+	}
+	return shorten(amount, 32), shorten(unit, 8)
+}
+
+// errorCode is the code of the first error Telnyx lists, "" when none.
+func (m *message) errorCode() string {
+	for _, e := range m.Errors {
+		if c := text(e.Code); c != "" {
+			return shorten(c, 32)
+		}
+	}
+	return ""
+}
+
+func (m *message) media() []smstrack.Media {
+	var out []smstrack.Media
+	for _, md := range m.Media {
+		u := strings.TrimSpace(md.URL)
+		if u == "" {
+			continue
+		}
+		size, _ := strconv.ParseInt(text(md.Size), 10, 64)
+		if size < 0 {
+			size = 0
+		}
+		out = append(out, smstrack.Media{URL: u, ContentType: strings.TrimSpace(md.ContentType), Size: size})
+	}
+	return out
+}
+
+// network is what Telnyx says of a party's network.
+func network(a address) smstrack.Network {
+	return smstrack.Network{
+		Carrier:    shorten(strings.TrimSpace(a.Carrier), 80),
+		NumberType: lineTypes[strings.ToLower(strings.TrimSpace(a.LineType))],
+	}
+}
+
+// firstTime parses the first of the RFC 3339 times that is set. A bad time
+// is ignored: it must not cost the event, and the payload keeps it.
+func firstTime(values ...string) time.Time {
+	for _, v := range values {
+		if t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(v)); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}
