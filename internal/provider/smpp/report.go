@@ -160,3 +160,16 @@ func shorten(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
+
+// FailureCode is the error code of a receipt given as separate fields (as
+// HTTP gateways relay them): err when it is not zero, else, for a failure
+// status, the canonical state word; "" for statuses that are no failure.
+func FailureCode(status smstrack.Status, state, err string) string {
+	if status != smstrack.StatusUndelivered && status != smstrack.StatusFailed {
+		return ""
+	}
+	if !zeroErr(err) {
+		return shorten(strings.TrimSpace(err), 32)
+	}
+	return state
+}

@@ -265,3 +265,24 @@ func TestCatalog(t *testing.T) {
 		t.Error("ESME_RINVDSTADR not explained")
 	}
 }
+
+func TestFailureCode(t *testing.T) {
+	tests := []struct {
+		status     smstrack.Status
+		state, err string
+		want       string
+	}{
+		{smstrack.StatusDelivered, "DELIVRD", "000", ""},
+		{smstrack.StatusDelivered, "DELIVRD", "001", ""},
+		{smstrack.StatusUndelivered, "UNDELIV", "027", "027"},
+		{smstrack.StatusUndelivered, "EXPIRED", "000", "EXPIRED"},
+		{smstrack.StatusUndelivered, "EXPIRED", "", "EXPIRED"},
+		{smstrack.StatusFailed, "FAILED", " 0x45 ", "0x45"},
+		{smstrack.StatusSent, "ENROUTE", "000", ""},
+	}
+	for _, tt := range tests {
+		if got := FailureCode(tt.status, tt.state, tt.err); got != tt.want {
+			t.Errorf("FailureCode(%q, %q, %q) = %q, want %q", tt.status, tt.state, tt.err, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,201 @@
+package kannel
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/webhook"
+)
+
+const testToken = "kannel-shared-secret-0123456789"
+
+type ingester struct {
+	mu  sync.Mutex
+	got []*smstrack.EventInput
+	err error
+}
+
+func (in *ingester) Ingest(_ context.Context, ev *smstrack.EventInput) (smstrack.EventResult, error) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.err != nil {
+		return smstrack.EventResult{}, in.err
+	}
+	in.got = append(in.got, ev)
+	return smstrack.EventResult{MessageID: int64(len(in.got)), EventID: int64(len(in.got)), Applied: true, Status: ev.Status}, nil
+}
+
+func (in *ingester) events() []*smstrack.EventInput {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return append([]*smstrack.EventInput(nil), in.got...)
+}
+
+type rejected struct {
+	mu  sync.Mutex
+	got []smstrack.RejectedRequest
+}
+
+func (r *rejected) RecordRejected(_ context.Context, rr smstrack.RejectedRequest) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.got = append(r.got, rr)
+	return nil
+}
+
+func (r *rejected) all() []smstrack.RejectedRequest {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]smstrack.RejectedRequest(nil), r.got...)
+}
+
+type harness struct {
+	mux *http.ServeMux
+	ing *ingester
+	rec *rejected
+	rej *webhook.Rejector
+}
+
+func newHarness(t *testing.T, cfg Config) *harness {
+	t.Helper()
+	h := &harness{mux: http.NewServeMux(), ing: &ingester{}, rec: &rejected{}}
+	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
+	h.rej = webhook.NewRejector(h.rec, log)
+	hd := NewHandler(cfg, h.ing, h.rej, log)
+	hd.now = func() time.Time { return receivedAt }
+	hd.Register(h.mux)
+	return h
+}
+
+func (h *harness) do(r *http.Request) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	h.mux.ServeHTTP(w, r)
+	h.rej.Wait()
+	return w
+}
+
+func getDLR(q url.Values) *http.Request {
+	return httptest.NewRequest(http.MethodGet, StatusPath+"?"+q.Encode(), nil)
+}
+
+func TestHandler(t *testing.T) {
+	cfg := Config{Token: testToken}
+	tests := []struct {
+		name       string
+		cfg        Config
+		req        func() *http.Request
+		ingErr     error
+		wantStatus int
+		wantEvent  smstrack.Status
+		wantField  string // of the recorded refusal; "-" for none
+	}{
+		{name: "GET stored", req: func() *http.Request { return getDLR(dlr()) }, wantStatus: 200, wantEvent: smstrack.StatusDelivered, wantField: "-"},
+		{
+			name: "POST form with the token in the query",
+			req: func() *http.Request {
+				q := dlr()
+				q.Del("token")
+				r := httptest.NewRequest(http.MethodPost, StatusPath+"?token="+testToken, strings.NewReader(q.Encode()))
+				r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				return r
+			},
+			wantStatus: 200, wantEvent: smstrack.StatusDelivered, wantField: "-",
+		},
+		{name: "missing token", req: func() *http.Request { return getDLR(dlr("token", "<del>")) }, wantStatus: 403, wantField: "token"},
+		{name: "wrong token", req: func() *http.Request { return getDLR(dlr("token", "guess")) }, wantStatus: 403, wantField: "token"},
+		{name: "token of another length", req: func() *http.Request { return getDLR(dlr("token", testToken+"x")) }, wantStatus: 403, wantField: "token"},
+		{name: "not configured", cfg: Config{}, req: func() *http.Request { return getDLR(dlr()) }, wantStatus: 403, wantField: ""},
+		{name: "unknown type", req: func() *http.Request { return getDLR(dlr("type", "64")) }, wantStatus: 400, wantField: "type"},
+		{name: "no id", req: func() *http.Request { return getDLR(dlr("id", "<del>", "smsc_id", "<del>")) }, wantStatus: 400, wantField: "id"},
+		{
+			name: "malformed query",
+			req: func() *http.Request {
+				return httptest.NewRequest(http.MethodGet, StatusPath+"?token="+testToken+"&type=%zz", nil)
+			},
+			wantStatus: 400, wantField: "",
+		},
+		{
+			name: "JSON body refused",
+			req: func() *http.Request {
+				r := httptest.NewRequest(http.MethodPost, StatusPath+"?"+dlr().Encode(), strings.NewReader(`{"a":1}`))
+				r.Header.Set("Content-Type", "application/json")
+				return r
+			},
+			wantStatus: 400, wantField: "Content-Type",
+		},
+		{
+			name: "oversized body",
+			req: func() *http.Request {
+				return httptest.NewRequest(http.MethodPost, StatusPath+"?"+dlr().Encode(), strings.NewReader(strings.Repeat("a", webhook.MaxBody+1)))
+			},
+			wantStatus: 400, wantField: "",
+		},
+		{name: "store down", req: func() *http.Request { return getDLR(dlr()) }, ingErr: errors.New("disk on fire"), wantStatus: 500, wantField: "-"},
+		{name: "store unavailable", req: func() *http.Request { return getDLR(dlr()) }, ingErr: smstrack.Errorf(smstrack.EUNAVAILABLE, "shutting down"), wantStatus: 500, wantField: "-"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := cfg
+			if tt.cfg != (Config{}) || tt.name == "not configured" {
+				c = tt.cfg
+			}
+			h := newHarness(t, c)
+			h.ing.err = tt.ingErr
+			w := h.do(tt.req())
+			if w.Code != tt.wantStatus {
+				t.Fatalf("status %d (%s), want %d", w.Code, w.Body, tt.wantStatus)
+			}
+			evs := h.ing.events()
+			if tt.wantEvent != "" {
+				if len(evs) != 1 || evs[0].Status != tt.wantEvent {
+					t.Fatalf("stored %v, want one %s event", evs, tt.wantEvent)
+				}
+				if w.Body.String() != "OK\n" {
+					t.Errorf("body %q", w.Body)
+				}
+			} else if len(evs) != 0 {
+				t.Fatalf("stored %d events, want none", len(evs))
+			}
+			if w.Code >= 400 {
+				var e struct{ Error, Field string }
+				if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Error == "" {
+					t.Errorf("error body %q is not the JSON error", w.Body)
+				}
+			}
+			recs := h.rec.all()
+			if tt.wantField == "-" {
+				if len(recs) != 0 {
+					t.Errorf("recorded %+v, want nothing", recs)
+				}
+				return
+			}
+			if len(recs) != 1 || recs[0].Field != tt.wantField {
+				t.Fatalf("recorded %+v, want one refusal on field %q", recs, tt.wantField)
+			}
+			if strings.Contains(recs[0].Body, testToken) {
+				t.Errorf("recorded body %q keeps the token", recs[0].Body)
+			}
+		})
+	}
+}
+
+func TestHandlerRoutes(t *testing.T) {
+	h := newHarness(t, Config{Token: testToken})
+	for _, m := range []string{http.MethodPut, http.MethodDelete} {
+		w := h.do(httptest.NewRequest(m, StatusPath, nil))
+		if w.Code != http.StatusMethodNotAllowed {
+			t.Errorf("%s: %d, want 405", m, w.Code)
+		}
+	}
+}
