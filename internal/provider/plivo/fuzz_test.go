@@ -1,0 +1,99 @@
+package plivo
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/smstrack/smstrack"
+)
+
+// Fuzz targets for everything that reads outside input. Their seeds run as
+// ordinary tests; `go test -fuzz=FuzzX` explores further.
+
+var formSeeds = []string{
+	statusForm, inboundForm, "", "=", "&&&", "a=%zz", "a=1;b=2",
+	"MessageUUID=" + testUUID + "&Status=%00",
+	"MessageUUID=" + partUUID + "&ParentMessageUUID=" + testUUID + "&PartInfo=2+of+2&Status=undelivered&ErrorCode=80",
+	"MessageUUID=x&ParentMessageUUID=%FF&PartInfo=9999999999+of+1&Status=sent&Units=-1&TotalAmount=NaN&MCC=3100",
+	"MessageUUID=x&Media1=a&Media2=&Media3=c&DeliveryReportTime=2024-13-45+99%3A99%3A99.1234567890",
+}
+
+func checkParsed(t *testing.T, ev *smstrack.EventInput, err error) {
+	t.Helper()
+	if err != nil {
+		if ev != nil {
+			t.Fatalf("event %+v returned with error %v", ev, err)
+		}
+		if smstrack.ErrorCode(err) != smstrack.EINVALID {
+			t.Fatalf("error %v has code %q, want EINVALID", err, smstrack.ErrorCode(err))
+		}
+		return
+	}
+	if ev.Provider != Provider || !validID(ev.Account) || !validID(ev.ProviderID) {
+		t.Fatalf("bad key %+v", ev.Key)
+	}
+	if !ev.Status.Valid() || ev.Source != smstrack.SourceWebhook || ev.DedupeKey == "" {
+		t.Fatalf("status %q source %q dedupe %q", ev.Status, ev.Source, ev.DedupeKey)
+	}
+	if !json.Valid(ev.Payload) || !utf8.Valid(ev.Payload) {
+		t.Fatalf("payload %q is not valid JSON text", ev.Payload)
+	}
+	if ev.Part.ID != "" && (!validID(ev.Part.ID) || ev.Part.Index > ev.Part.Count || ev.Part.Index < 0) {
+		t.Fatalf("part %+v", ev.Part)
+	}
+}
+
+func FuzzParseStatusCallback(f *testing.F) {
+	for _, s := range formSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		fields, err := ParseForm([]byte(body))
+		if err != nil {
+			return
+		}
+		ev, err := ParseStatusCallback(fields, testAccount, receivedAt)
+		checkParsed(t, ev, err)
+	})
+}
+
+func FuzzParseInbound(f *testing.F) {
+	for _, s := range formSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		fields, err := ParseForm([]byte(body))
+		if err != nil {
+			return
+		}
+		ev, err := ParseInbound(fields, testAccount, receivedAt)
+		checkParsed(t, ev, err)
+		if err == nil && (ev.Status != smstrack.StatusReceived || ev.Facts.Direction != smstrack.Inbound) {
+			t.Fatalf("inbound event %s/%s", ev.Status, ev.Facts.Direction)
+		}
+	})
+}
+
+func FuzzVerify(f *testing.F) {
+	for _, s := range formSeeds {
+		f.Add(s, "https://track.example.com/webhooks/plivo/status?account=MA1", "n", "sig1,sig2")
+	}
+	f.Add("", "://bad", "", "")
+	f.Fuzz(func(t *testing.T, body, rawURL, nonce, header string) {
+		fields, err := ParseForm([]byte(body))
+		if err != nil {
+			return
+		}
+		for _, m := range []string{http.MethodPost, http.MethodGet} {
+			Verify(testToken, m, rawURL, nonce, fields, header)
+			if sig := Sign(testToken, m, rawURL, nonce, fields); sig != "" && nonce != "" &&
+				!Verify(testToken, m, rawURL, nonce, fields, header+","+sig) {
+				t.Fatalf("own signature refused for %s %q", m, rawURL)
+			}
+		}
+		ParseTime(nonce)
+		ParsePartInfo(header)
+	})
+}
