@@ -149,4 +149,3 @@ func FuzzSplitNetworkCode(f *testing.F) {
 		ParseMessageTimestamp(s)
 	})
 }
-

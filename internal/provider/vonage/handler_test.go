@@ -151,10 +151,14 @@ func TestHandler(t *testing.T) {
 			func(t *testing.T) *http.Request { return postForm(StatusPath, mustForm(t, receiptForm)) },
 			http.StatusOK, smstrack.StatusDelivered, "-"},
 		{"unknown status is stored without one", unsignedCfg,
-			func(t *testing.T) *http.Request { return get(StatusPath, with(t, receiptForm, map[string]string{"status": "unknown"})) },
+			func(t *testing.T) *http.Request {
+				return get(StatusPath, with(t, receiptForm, map[string]string{"status": "unknown"}))
+			},
 			http.StatusOK, "", "-"},
 		{"no api-key with one account", unsignedCfg,
-			func(t *testing.T) *http.Request { return get(StatusPath, with(t, receiptForm, map[string]string{"api-key": "-"})) },
+			func(t *testing.T) *http.Request {
+				return get(StatusPath, with(t, receiptForm, map[string]string{"api-key": "-"}))
+			},
 			http.StatusOK, smstrack.StatusDelivered, "-"},
 		{"skip verification, any account", Config{SkipVerification: true},
 			func(t *testing.T) *http.Request { return get(StatusPath, mustForm(t, receiptForm)) },
@@ -203,10 +207,14 @@ func TestHandler(t *testing.T) {
 			func(t *testing.T) *http.Request { return get(StatusPath, mustForm(t, receiptForm)) },
 			http.StatusForbidden, "", "api-key"},
 		{"no api-key with several accounts", Config{Accounts: map[string]Account{testKey: {}, "ffff9999": {}}},
-			func(t *testing.T) *http.Request { return get(StatusPath, with(t, receiptForm, map[string]string{"api-key": "-"})) },
+			func(t *testing.T) *http.Request {
+				return get(StatusPath, with(t, receiptForm, map[string]string{"api-key": "-"}))
+			},
 			http.StatusBadRequest, "", "api-key"},
 		{"unknown status word", unsignedCfg,
-			func(t *testing.T) *http.Request { return get(StatusPath, with(t, receiptForm, map[string]string{"status": "lost"})) },
+			func(t *testing.T) *http.Request {
+				return get(StatusPath, with(t, receiptForm, map[string]string{"status": "lost"}))
+			},
 			http.StatusBadRequest, "", "status"},
 		{"no messageId", unsignedCfg,
 			func(t *testing.T) *http.Request {
