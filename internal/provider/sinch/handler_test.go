@@ -1,0 +1,230 @@
+package sinch
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/webhook"
+)
+
+// ingester records what it was handed, and fails when err is set.
+type ingester struct {
+	mu  sync.Mutex
+	got []*smstrack.EventInput
+	err error
+}
+
+func (in *ingester) Ingest(ctx context.Context, ev *smstrack.EventInput) (smstrack.EventResult, error) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.err != nil {
+		return smstrack.EventResult{}, in.err
+	}
+	in.got = append(in.got, ev)
+	return smstrack.EventResult{MessageID: int64(len(in.got)), EventID: int64(len(in.got)), Applied: true, Status: ev.Status}, nil
+}
+
+func (in *ingester) events() []*smstrack.EventInput {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return append([]*smstrack.EventInput(nil), in.got...)
+}
+
+// rejected records refused requests.
+type rejected struct {
+	mu  sync.Mutex
+	got []smstrack.RejectedRequest
+}
+
+func (r *rejected) RecordRejected(_ context.Context, rr smstrack.RejectedRequest) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.got = append(r.got, rr)
+	return nil
+}
+
+func (r *rejected) all() []smstrack.RejectedRequest {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]smstrack.RejectedRequest(nil), r.got...)
+}
+
+type harness struct {
+	mux  *http.ServeMux
+	ing  *ingester
+	rec  *rejected
+	rej  *webhook.Rejector
+	logs *bytes.Buffer
+}
+
+func newHarness(t *testing.T, cfg Config) *harness {
+	t.Helper()
+	h := &harness{mux: http.NewServeMux(), ing: &ingester{}, rec: &rejected{}, logs: &bytes.Buffer{}}
+	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h.rej = webhook.NewRejector(h.rec, log)
+	hd := NewHandler(cfg, h.ing, h.rej, log)
+	hd.now = func() time.Time { return receivedAt }
+	hd.Register(h.mux)
+	return h
+}
+
+func (h *harness) do(r *http.Request) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	h.mux.ServeHTTP(w, r)
+	h.rej.Wait()
+	return w
+}
+
+// signedRequest is a callback as Sinch sends it, signed at ts and with
+// Basic credentials.
+func signedRequest(body string, ts time.Time) *http.Request {
+	r := httptest.NewRequest(http.MethodPost, "https://track.example.com"+Path, strings.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	stamp := strconv.FormatInt(ts.Unix(), 10)
+	r.Header.Set(TimestampHeader, stamp)
+	r.Header.Set(NonceHeader, "01FJA8B4A7BM43YGWSG9GBV067")
+	r.Header.Set(AlgorithmHeader, "HmacSHA256")
+	r.Header.Set(SignatureHeader, Sign(testSecret, "HmacSHA256", "01FJA8B4A7BM43YGWSG9GBV067", stamp, []byte(body)))
+	r.SetBasicAuth("sinch", "basic-pw")
+	return r
+}
+
+func TestHandler(t *testing.T) {
+	both := Config{ServicePlanID: testPlan, Secret: testSecret, Username: "sinch", Password: "basic-pw"}
+	tests := []struct {
+		name       string
+		cfg        Config
+		req        func() *http.Request
+		ingErr     error
+		wantStatus int
+		wantEvents []smstrack.Status
+		wantField  string // recorded rejection's field; "-" for none recorded
+	}{
+		{name: "recipient report stored", cfg: both, req: func() *http.Request { return signedRequest(deliveredReport, receivedAt) },
+			wantStatus: http.StatusOK, wantEvents: []smstrack.Status{smstrack.StatusDelivered}, wantField: "-"},
+		{name: "inbound stored", cfg: both, req: func() *http.Request { return signedRequest(moText, receivedAt.Add(-time.Minute)) },
+			wantStatus: http.StatusOK, wantEvents: []smstrack.Status{smstrack.StatusReceived}, wantField: "-"},
+		{name: "full batch stored per recipient", cfg: both, req: func() *http.Request { return signedRequest(fullReport, receivedAt) },
+			wantStatus: http.StatusOK, wantEvents: []smstrack.Status{smstrack.StatusDelivered, smstrack.StatusDelivered, smstrack.StatusUndelivered}, wantField: "-"},
+		{name: "signature alone", cfg: Config{ServicePlanID: testPlan, Secret: testSecret},
+			req: func() *http.Request {
+				r := signedRequest(deliveredReport, receivedAt)
+				r.Header.Del("Authorization")
+				return r
+			},
+			wantStatus: http.StatusOK, wantEvents: []smstrack.Status{smstrack.StatusDelivered}, wantField: "-"},
+		{name: "basic alone", cfg: Config{ServicePlanID: testPlan, Username: "sinch", Password: "basic-pw"},
+			req: func() *http.Request {
+				r := signedRequest(deliveredReport, receivedAt)
+				r.Header.Del(SignatureHeader)
+				return r
+			},
+			wantStatus: http.StatusOK, wantEvents: []smstrack.Status{smstrack.StatusDelivered}, wantField: "-"},
+		{name: "wrong password", cfg: both,
+			req: func() *http.Request {
+				r := signedRequest(deliveredReport, receivedAt)
+				r.SetBasicAuth("sinch", "guess")
+				return r
+			},
+			wantStatus: http.StatusForbidden, wantField: "Authorization"},
+		{name: "body changed after signing", cfg: both,
+			req: func() *http.Request {
+				r := signedRequest(deliveredReport, receivedAt)
+				tampered := strings.Replace(deliveredReport, "Delivered", "Failed", 1)
+				r.Body = httpBody(tampered)
+				r.ContentLength = int64(len(tampered))
+				return r
+			},
+			wantStatus: http.StatusForbidden, wantField: SignatureHeader},
+		{name: "replayed an hour later", cfg: both, req: func() *http.Request { return signedRequest(deliveredReport, receivedAt.Add(-time.Hour)) },
+			wantStatus: http.StatusForbidden, wantField: TimestampHeader},
+		{name: "not configured", cfg: Config{}, req: func() *http.Request { return signedRequest(deliveredReport, receivedAt) },
+			wantStatus: http.StatusForbidden, wantField: "type"},
+		{name: "verification off", cfg: Config{ServicePlanID: testPlan, SkipVerification: true},
+			req: func() *http.Request {
+				return httptest.NewRequest(http.MethodPost, Path, strings.NewReader(deliveredReport))
+			},
+			wantStatus: http.StatusOK, wantEvents: []smstrack.Status{smstrack.StatusDelivered}, wantField: "-"},
+		{name: "summary report", cfg: both, req: func() *http.Request { return signedRequest(summaryReport, receivedAt) },
+			wantStatus: http.StatusBadRequest, wantField: "statuses.recipients"},
+		{name: "malformed body", cfg: both, req: func() *http.Request { return signedRequest(`{"type":`, receivedAt) },
+			wantStatus: http.StatusBadRequest, wantField: ""},
+		{name: "store failure", cfg: both, req: func() *http.Request { return signedRequest(deliveredReport, receivedAt) },
+			ingErr: errors.New("disk full"), wantStatus: http.StatusInternalServerError, wantField: "-"},
+		{name: "store gave up", cfg: both, req: func() *http.Request { return signedRequest(deliveredReport, receivedAt) },
+			ingErr: context.Canceled, wantStatus: http.StatusServiceUnavailable, wantField: "-"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, tt.cfg)
+			h.ing.err = tt.ingErr
+			w := h.do(tt.req())
+			if w.Code != tt.wantStatus {
+				t.Fatalf("status %d (%s), want %d", w.Code, w.Body, tt.wantStatus)
+			}
+			if w.Code != http.StatusOK {
+				var e struct{ Error, Field string }
+				if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Error == "" {
+					t.Errorf("error body %q is not a JSON error", w.Body)
+				}
+			}
+			var got []smstrack.Status
+			for _, ev := range h.ing.events() {
+				got = append(got, ev.Status)
+			}
+			if !equalStatuses(got, tt.wantEvents) {
+				t.Errorf("stored %v, want %v", got, tt.wantEvents)
+			}
+			recs := h.rec.all()
+			switch {
+			case tt.wantField == "-" && len(recs) != 0:
+				t.Errorf("recorded %+v, want nothing", recs)
+			case tt.wantField != "-" && len(recs) != 1:
+				t.Errorf("recorded %d rejections, want 1", len(recs))
+			case tt.wantField != "-" && recs[0].Field != tt.wantField:
+				t.Errorf("recorded field %q, want %q", recs[0].Field, tt.wantField)
+			}
+			if tt.cfg.SkipVerification && !strings.Contains(h.logs.String(), "without checking") {
+				t.Error("no warning logged with verification off")
+			}
+		})
+	}
+}
+
+func equalStatuses(a, b []smstrack.Status) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func httpBody(s string) *readCloser { return &readCloser{strings.NewReader(s)} }
+
+type readCloser struct{ *strings.Reader }
+
+func (readCloser) Close() error { return nil }
+
+// Only POST is served.
+func TestHandlerMethods(t *testing.T) {
+	h := newHarness(t, Config{ServicePlanID: testPlan, Secret: testSecret})
+	w := h.do(httptest.NewRequest(http.MethodGet, Path, nil))
+	if w.Code != http.StatusMethodNotAllowed {
+		t.Errorf("GET %s = %d, want 405", Path, w.Code)
+	}
+}
