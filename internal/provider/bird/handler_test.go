@@ -1,0 +1,218 @@
+package bird
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/webhook"
+)
+
+// ingester records what it was handed, and fails when err is set.
+type ingester struct {
+	mu  sync.Mutex
+	got []*smstrack.EventInput
+	err error
+}
+
+func (in *ingester) Ingest(ctx context.Context, ev *smstrack.EventInput) (smstrack.EventResult, error) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.err != nil {
+		return smstrack.EventResult{}, in.err
+	}
+	in.got = append(in.got, ev)
+	return smstrack.EventResult{MessageID: int64(len(in.got)), EventID: int64(len(in.got)), Applied: true, Status: ev.Status}, nil
+}
+
+func (in *ingester) events() []*smstrack.EventInput {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return append([]*smstrack.EventInput(nil), in.got...)
+}
+
+// rejected records refused requests.
+type rejected struct {
+	mu  sync.Mutex
+	got []smstrack.RejectedRequest
+}
+
+func (r *rejected) RecordRejected(_ context.Context, rr smstrack.RejectedRequest) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.got = append(r.got, rr)
+	return nil
+}
+
+func (r *rejected) all() []smstrack.RejectedRequest {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]smstrack.RejectedRequest(nil), r.got...)
+}
+
+type harness struct {
+	mux  *http.ServeMux
+	ing  *ingester
+	rec  *rejected
+	rej  *webhook.Rejector
+	logs *bytes.Buffer
+}
+
+func newHarness(t *testing.T, cfg Config) *harness {
+	t.Helper()
+	h := &harness{mux: http.NewServeMux(), ing: &ingester{}, rec: &rejected{}, logs: &bytes.Buffer{}}
+	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h.rej = webhook.NewRejector(h.rec, log)
+	hd := NewHandler(cfg, h.ing, h.rej, log)
+	hd.now = func() time.Time { return receivedAt }
+	hd.Register(h.mux)
+	return h
+}
+
+func (h *harness) do(r *http.Request) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	h.mux.ServeHTTP(w, r)
+	h.rej.Wait()
+	return w
+}
+
+const publicURL = "https://track.example.com"
+
+// reportRequest is a legacy status report as MessageBird sends it, by GET,
+// signed with a JWT issued at issued.
+func reportRequest(query string, issued time.Time) *http.Request {
+	target := StatusPath + "?" + query
+	r := httptest.NewRequest(http.MethodGet, publicURL+target, nil)
+	r.Header.Set(JWTHeader, SignJWT(testKey, publicURL+target, nil, issued, "jti-"+query[:8]))
+	return r
+}
+
+// eventRequest is a Channels API webhook, signed with a JWT.
+func eventRequest(body string, issued time.Time) *http.Request {
+	r := httptest.NewRequest(http.MethodPost, publicURL+EventsPath, strings.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set(JWTHeader, SignJWT(testKey, publicURL+EventsPath, []byte(body), issued, "jti-event"))
+	return r
+}
+
+func TestHandler(t *testing.T) {
+	cfg := Config{SigningKey: testKey}
+	tests := []struct {
+		name       string
+		cfg        *Config
+		req        func() *http.Request
+		ingErr     error
+		wantStatus int
+		wantEvents []smstrack.Status
+		wantField  string // recorded rejection's field; "-" for none recorded
+	}{
+		{name: "status report by GET", req: func() *http.Request { return reportRequest(reportQuery, receivedAt) },
+			wantStatus: http.StatusOK, wantEvents: []smstrack.Status{smstrack.StatusUndelivered}, wantField: "-"},
+		{name: "status report by POST form", req: func() *http.Request {
+			r := httptest.NewRequest(http.MethodPost, publicURL+StatusPath, strings.NewReader(reportQuery))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			r.Header.Set(JWTHeader, SignJWT(testKey, publicURL+StatusPath, []byte(reportQuery), receivedAt, "j"))
+			return r
+		}, wantStatus: http.StatusOK, wantEvents: []smstrack.Status{smstrack.StatusUndelivered}, wantField: "-"},
+		{name: "status report with the legacy signature", req: func() *http.Request {
+			r := httptest.NewRequest(http.MethodGet, publicURL+StatusPath+"?"+reportQuery, nil)
+			ts := strconv.FormatInt(receivedAt.Unix(), 10)
+			r.Header.Set(TimestampHeader, ts)
+			r.Header.Set(SignatureHeader, SignLegacy(testKey, ts, r.URL.Query(), nil))
+			return r
+		}, wantStatus: http.StatusOK, wantEvents: []smstrack.Status{smstrack.StatusUndelivered}, wantField: "-"},
+		{name: "outbound event", req: func() *http.Request { return eventRequest(outboundEvent, receivedAt) },
+			wantStatus: http.StatusOK, wantEvents: []smstrack.Status{smstrack.StatusUndelivered}, wantField: "-"},
+		{name: "inbound event", req: func() *http.Request { return eventRequest(inboundEvent, receivedAt) },
+			wantStatus: http.StatusOK, wantEvents: []smstrack.Status{smstrack.StatusReceived}, wantField: "-"},
+		{name: "query changed after signing", req: func() *http.Request {
+			r := reportRequest(reportQuery, receivedAt)
+			r.URL.RawQuery = strings.Replace(r.URL.RawQuery, "delivery_failed", "delivered", 1)
+			return r
+		}, wantStatus: http.StatusForbidden, wantField: JWTHeader},
+		{name: "unsigned", req: func() *http.Request {
+			return httptest.NewRequest(http.MethodGet, publicURL+StatusPath+"?"+reportQuery, nil)
+		}, wantStatus: http.StatusForbidden, wantField: JWTHeader},
+		{name: "replayed later", req: func() *http.Request { return reportRequest(reportQuery, receivedAt.Add(-time.Hour)) },
+			wantStatus: http.StatusForbidden, wantField: JWTHeader},
+		{name: "not configured", cfg: &Config{}, req: func() *http.Request { return reportRequest(reportQuery, receivedAt) },
+			wantStatus: http.StatusForbidden, wantField: JWTHeader},
+		{name: "verification off", cfg: &Config{SkipVerification: true}, req: func() *http.Request {
+			return httptest.NewRequest(http.MethodGet, StatusPath+"?"+reportQuery, nil)
+		}, wantStatus: http.StatusOK, wantEvents: []smstrack.Status{smstrack.StatusUndelivered}, wantField: "-"},
+		{name: "unknown status", req: func() *http.Request {
+			return reportRequest(strings.Replace(reportQuery, "delivery_failed", "exploded", 1), receivedAt)
+		}, wantStatus: http.StatusBadRequest, wantField: "status"},
+		{name: "malformed event", req: func() *http.Request { return eventRequest(`{"event":`, receivedAt) },
+			wantStatus: http.StatusBadRequest, wantField: ""},
+		{name: "store failure", req: func() *http.Request { return reportRequest(reportQuery, receivedAt) },
+			ingErr: errors.New("disk full"), wantStatus: http.StatusInternalServerError, wantField: "-"},
+		{name: "store gave up", req: func() *http.Request { return eventRequest(outboundEvent, receivedAt) },
+			ingErr: context.DeadlineExceeded, wantStatus: http.StatusServiceUnavailable, wantField: "-"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := cfg
+			if tt.cfg != nil {
+				c = *tt.cfg
+			}
+			c.PublicURL = publicURL
+			h := newHarness(t, c)
+			h.ing.err = tt.ingErr
+			w := h.do(tt.req())
+			if w.Code != tt.wantStatus {
+				t.Fatalf("status %d (%s), want %d", w.Code, w.Body, tt.wantStatus)
+			}
+			if w.Code != http.StatusOK {
+				var e struct{ Error, Field string }
+				if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Error == "" {
+					t.Errorf("error body %q is not a JSON error", w.Body)
+				}
+			}
+			var got []smstrack.Status
+			for _, ev := range h.ing.events() {
+				got = append(got, ev.Status)
+			}
+			if !equalStatuses(got, tt.wantEvents) {
+				t.Errorf("stored %v, want %v", got, tt.wantEvents)
+			}
+			recs := h.rec.all()
+			switch {
+			case tt.wantField == "-" && len(recs) != 0:
+				t.Errorf("recorded %+v, want nothing", recs)
+			case tt.wantField != "-" && len(recs) != 1:
+				t.Errorf("recorded %d rejections, want 1", len(recs))
+			case tt.wantField != "-" && recs[0].Field != tt.wantField:
+				t.Errorf("recorded field %q, want %q", recs[0].Field, tt.wantField)
+			}
+		})
+	}
+}
+
+func equalStatuses(a, b []smstrack.Status) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func httpBody(s string) *readCloser { return &readCloser{strings.NewReader(s)} }
+
+type readCloser struct{ *strings.Reader }
+
+func (readCloser) Close() error { return nil }
