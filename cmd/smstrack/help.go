@@ -18,6 +18,13 @@ Usage:
   smstrack segments [--json] [--smart] TEXT|-
                                          how a body encodes and splits into segments
                                          (- reads standard input, byte for byte)
+  smstrack sync twilio [--since WHEN] [--until WHEN] [--account AC...] [--json]
+                                         reconcile with Twilio's message list: report
+                                         and merge what callbacks missed
+  smstrack import twilio-csv FILE [--account AC...] [--rejects FILE] [--json]
+  smstrack import jsonl FILE [--rejects FILE] [--json]
+                                         import message history (Twilio's console
+                                         CSV export, or smstrack's message JSON)
   smstrack version                       print the version
   smstrack help                          this text
 

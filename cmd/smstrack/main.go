@@ -50,6 +50,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.apikey(ctx, rest)
 	case "segments":
 		return m.segments(rest)
+	case "sync":
+		return m.syncCmd(ctx, rest)
+	case "import":
+		return m.importCmd(ctx, rest)
 	case "version", "--version", "-v":
 		fmt.Fprintln(m.Stdout, "smstrack", Version())
 		return nil
