@@ -306,8 +306,12 @@ func timeQueries(c *apiClient, db string, n, iterations, deep int, seed uint64, 
 	var out []*queryRun
 	for _, s := range shapes {
 		r := &queryRun{db: db, name: s.name, example: s.example}
-		var start time.Time
-		for i := -10; i < iterations; i++ { // ten untimed warm-ups
+		start := time.Now()
+		for i := -10; i < iterations; i++ { // up to ten untimed warm-ups, within a third of the budget
+			if i < 0 && time.Since(start) > budget/3 {
+				i = -1
+				continue
+			}
 			if i == 0 {
 				start = time.Now()
 			} else if i > 0 && time.Since(start) > budget {
