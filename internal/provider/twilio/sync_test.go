@@ -2,6 +2,9 @@ package twilio
 
 import (
 	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -302,4 +305,43 @@ func TestFetchMergesOne(t *testing.T) {
 	if err != nil || !res.Duplicate {
 		t.Errorf("second fetch: %+v %v, want a duplicate", res, err)
 	}
+}
+
+// FuzzMessageResource feeds Message resources as the API might answer them
+// through the decoder and the conversion to an event.
+func FuzzMessageResource(f *testing.F) {
+	for _, name := range []string{"message.json", "error401.json"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "rest", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+	}
+	f.Add(`{"sid":"SM1","account_sid":"AC1","status":"SENT","error_code":30003,"num_segments":"-1","body":null}`)
+	f.Add(`{"sid":"SM1","account_sid":"AC1","status":"sent","date_updated":"Mon, 32 Jan 2025 00:00:00 +0000"}`)
+	f.Add(`{"sid":["x"],"account_sid":{},"status":1}`)
+	now := time.Date(2025, 3, 5, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, raw string) {
+		m, err := DecodeMessageResource([]byte(raw))
+		if err != nil {
+			return
+		}
+		if !json.Valid(m.Payload) {
+			t.Fatalf("payload %q", m.Payload)
+		}
+		ev, err := ResourceEvent(m, smstrack.SourceSync, now)
+		if err != nil {
+			if ev != nil || smstrack.ErrorCode(err) != smstrack.EINVALID {
+				t.Fatalf("error %v with event %v", err, ev)
+			}
+			return
+		}
+		if !validID(ev.Account) || !validID(ev.ProviderID) || !ev.Status.Valid() || ev.ReceivedAt.After(now) || ev.DedupeKey == "" {
+			t.Fatalf("event %+v", ev)
+		}
+		again, _ := DecodeMessageResource(m.Payload)
+		if string(again.Payload) != string(m.Payload) {
+			t.Fatalf("payload not canonical: %s vs %s", m.Payload, again.Payload)
+		}
+	})
 }
