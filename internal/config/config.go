@@ -30,6 +30,7 @@ type Config struct {
 	RetentionDelete  bool
 	MediaArchive     string
 	MediaMaxBytes    int64
+	DebugAddr        string
 
 	// Values holds the settings that provider packages add with AddOptions,
 	// by flag name.
@@ -107,6 +108,7 @@ var options = []option{
 		c.MediaMaxBytes = n
 		return err
 	}},
+	{"debug-addr", "SMSTRACK_DEBUG_ADDR", "", "serve Go's profiler (net/http/pprof) on this separate address, e.g. 127.0.0.1:6060; off by default, never expose it", text(func(c *Config) *string { return &c.DebugAddr })},
 	{"log-level", "SMSTRACK_LOG_LEVEL", "info", "debug, info, warn or error", text(func(c *Config) *string { return &c.LogLevel })},
 	{"log-format", "SMSTRACK_LOG_FORMAT", "text", "text or json", text(func(c *Config) *string { return &c.LogFormat })},
 }

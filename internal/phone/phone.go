@@ -35,6 +35,10 @@ func Country(number, defaultRegion string) string {
 	}
 	key := ""
 	if digits, ok := e164Digits(number); ok && len(digits) >= countryPrefixDigits+2 {
+		// Most country codes belong to one region: the code alone answers.
+		if region, ok := soleRegion(digits); ok {
+			return region
+		}
 		key = digits[:countryPrefixDigits]
 		if v, ok := countryCache.Load(key); ok {
 			return v.(string)
@@ -47,6 +51,27 @@ func Country(number, defaultRegion string) string {
 		}
 	}
 	return region
+}
+
+// soleRegion returns the region of a number's country code when the code
+// belongs to exactly one region. Country codes are prefix-free, so the
+// first 1, 2 or 3 digits that form one are the code.
+func soleRegion(digits string) (string, bool) {
+	for n := 1; n <= 3 && n < len(digits); n++ {
+		cc := 0
+		for _, d := range digits[:n] {
+			cc = cc*10 + int(d-'0')
+		}
+		regions := phonenumbers.GetRegionCodesForCountryCode(cc)
+		if len(regions) == 0 {
+			continue
+		}
+		if len(regions) == 1 && regions[0] != "001" {
+			return regions[0], true
+		}
+		return "", false // shared (+1, +7, +44...): the next digits decide
+	}
+	return "", false
 }
 
 func lookupCountry(number, defaultRegion string) string {

@@ -60,3 +60,11 @@ func TestLookup(t *testing.T) {
 		t.Error("text looked up as a number")
 	}
 }
+
+func BenchmarkCountryUncachedPrefixes(b *testing.B) {
+	i := 0
+	for b.Loop() {
+		i++
+		Country("+3361234"+string(rune('0'+i%10))+"678"+string(rune('0'+(i/10)%10)), "")
+	}
+}

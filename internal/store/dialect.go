@@ -17,11 +17,17 @@ type dialect struct {
 	numbered bool
 	// ilike matches text case-insensitively (SQLite's LIKE already does for ASCII).
 	ilike string
-	cache sync.Map // query text -> rebound text
+	// rowAtATime writes a batch one row per statement. SQLite runs in
+	// process: there is no round trip to save, and parsing a long
+	// multi-row statement costs more than running short ones from the
+	// statement cache. PostgreSQL is a round trip away: it gets multi-row
+	// statements.
+	rowAtATime bool
+	cache      sync.Map // query text -> rebound text
 }
 
 var (
-	sqliteDialect   = &dialect{name: "sqlite", ilike: "LIKE"}
+	sqliteDialect   = &dialect{name: "sqlite", ilike: "LIKE", rowAtATime: true}
 	postgresDialect = &dialect{name: "postgres", forUpdate: " FOR UPDATE", numbered: true, ilike: "ILIKE"}
 )
 

@@ -34,6 +34,10 @@ func (db *DB) ApplyEvents(ctx context.Context, events []*smstrack.EventInput) ([
 	}
 	for attempt := 1; ; attempt++ {
 		res, err := db.applyEvents(ctx, events)
+		var committed *committedError
+		if errors.As(err, &committed) {
+			return nil, committed.err
+		}
 		if err == nil || attempt == 5 || !retryable(err) {
 			return res, err
 		}
@@ -45,6 +49,9 @@ func (db *DB) ApplyEvents(ctx context.Context, events []*smstrack.EventInput) ([
 // cures: deadlocks and serialization failures on PostgreSQL, a busy
 // database on SQLite.
 func retryable(err error) bool {
+	if errors.Is(err, errInsertRaced) {
+		return true
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		return pgErr.Code == "40P01" || pgErr.Code == "40001"
@@ -56,11 +63,24 @@ func retryable(err error) bool {
 	return false
 }
 
+// committedError wraps a failure after the commit, which must not be retried.
+type committedError struct{ err error }
+
+func (e *committedError) Error() string { return e.err.Error() }
+
+// errInsertRaced reports that another instance created one of the batch's
+// new messages first; the batch is retried and then finds it.
+var errInsertRaced = errors.New("store: a message was created concurrently")
+
 type dedupeRef struct {
-	messageID int64
-	key       string
+	key    smstrack.Key
+	dedupe string
 }
 
+// applyEvents runs one batch in one transaction: find (and lock) the known
+// messages, apply the rules in memory, insert the new messages whole, insert
+// the events, then update what changed. Writing each row once, complete,
+// matters: every index of a column written is rewritten.
 func (db *DB) applyEvents(ctx context.Context, events []*smstrack.EventInput) ([]smstrack.EventResult, error) {
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
@@ -68,9 +88,14 @@ func (db *DB) applyEvents(ctx context.Context, events []*smstrack.EventInput) ([
 	}
 	defer tx.Rollback()
 
-	msgs, err := db.lockMessages(ctx, tx, events)
+	msgs, err := db.findMessages(ctx, tx, sortedKeys(events))
 	if err != nil {
 		return nil, err
+	}
+	// What each known row held, so the update writes only what changed.
+	orig := make(map[int64][]any, len(msgs))
+	for _, m := range msgs {
+		orig[m.ID] = messageValues(m)
 	}
 	seen, err := db.storedDedupeKeys(ctx, tx, msgs)
 	if err != nil {
@@ -81,15 +106,21 @@ func (db *DB) applyEvents(ctx context.Context, events []*smstrack.EventInput) ([
 	results := make([]smstrack.EventResult, len(events))
 	var fresh []*smstrack.EventInput
 	freshIndex := make([]int, 0, len(events))
-	dirty := map[int64]*smstrack.Message{}
-	tagged := map[int64]bool{}
+	var created []*smstrack.Message
+	touched := map[*smstrack.Message]bool{}
+	tagged := map[*smstrack.Message]bool{}
+	byEvent := make([]*smstrack.Message, len(events))
 	for i, in := range events {
 		m := msgs[in.Key]
-		ref := dedupeRef{m.ID, in.DedupeKey}
-		results[i].MessageID = m.ID
+		if m == nil {
+			m = &smstrack.Message{Provider: in.Provider, Account: in.Account, ProviderID: in.ProviderID}
+			msgs[in.Key] = m
+			created = append(created, m)
+		}
+		byEvent[i] = m
+		ref := dedupeRef{in.Key, in.DedupeKey}
 		if seen[ref] {
 			results[i].Duplicate = true
-			results[i].Status = m.State.Status
 			continue
 		}
 		seen[ref] = true
@@ -98,120 +129,210 @@ func (db *DB) applyEvents(ctx context.Context, events []*smstrack.EventInput) ([
 		m.State, changed = smstrack.Apply(m.State, in.Event)
 		m.Status, m.ErrorCode = m.State.Status, m.State.ErrorCode
 		m.UpdatedAt = now
-		in.MessageID = m.ID
 		in.Applied = changed
 		results[i].Applied = changed
-		dirty[m.ID] = m
+		touched[m] = true
 		if len(in.Facts.Tags) > 0 {
-			tagged[m.ID] = true
+			tagged[m] = true
 		}
 		fresh = append(fresh, in)
 		freshIndex = append(freshIndex, i)
 	}
-	for i := range results {
-		if !results[i].Duplicate {
-			results[i].Status = dirty[results[i].MessageID].State.Status
-		}
-	}
 
+	if err := db.insertMessages(ctx, tx, created); err != nil {
+		return nil, err
+	}
+	for i, m := range byEvent {
+		results[i].MessageID, results[i].Status = m.ID, m.State.Status
+		events[i].MessageID = m.ID
+	}
 	ids, err := db.insertEvents(ctx, tx, fresh)
 	if err != nil {
 		return nil, err
 	}
 	for j, in := range fresh {
-		results[freshIndex[j]].EventID = ids[dedupeRef{in.MessageID, in.DedupeKey}]
+		results[freshIndex[j]].EventID = ids[dedupeRef{in.Key, in.DedupeKey}]
 	}
-	if err := db.updateMessages(ctx, tx, dirty); err != nil {
+	var dirty []*smstrack.Message
+	for m := range touched {
+		if _, known := orig[m.ID]; known {
+			dirty = append(dirty, m)
+		}
+	}
+	if err := db.updateMessages(ctx, tx, dirty, orig); err != nil {
 		return nil, err
 	}
-	if err := db.replaceTags(ctx, tx, dirty, tagged); err != nil {
+	if err := db.replaceTags(ctx, tx, tagged); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("store: commit: %w", err)
 	}
+	// Not retried: the batch is committed; only its durability is in doubt.
+	if err := db.durable(); err != nil {
+		return nil, &committedError{err}
+	}
 	return results, nil
 }
 
-// lockMessages creates the messages of events that are new and returns every
-// one, locked (the no-op update makes PostgreSQL lock existing rows too).
-func (db *DB) lockMessages(ctx context.Context, tx *sql.Tx, events []*smstrack.EventInput) (map[smstrack.Key]*smstrack.Message, error) {
-	first := map[smstrack.Key]time.Time{}
+// sortedKeys returns the distinct message keys of events in one fixed
+// order, the order rows are locked and inserted in, so that concurrent
+// instances cannot deadlock.
+func sortedKeys(events []*smstrack.EventInput) []smstrack.Key {
+	set := map[smstrack.Key]bool{}
+	var keys []smstrack.Key
 	for _, in := range events {
-		if t, ok := first[in.Key]; !ok || in.ReceivedAt.Before(t) {
-			first[in.Key] = in.ReceivedAt
+		if !set[in.Key] {
+			set[in.Key] = true
+			keys = append(keys, in.Key)
 		}
-	}
-	keys := make([]smstrack.Key, 0, len(first))
-	for k := range first {
-		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(a, b smstrack.Key) int {
 		return cmp.Or(cmp.Compare(a.Provider, b.Provider), cmp.Compare(a.Account, b.Account), cmp.Compare(a.ProviderID, b.ProviderID))
 	})
+	return keys
+}
+
+// findMessages returns the known messages with these keys, locked until the
+// transaction ends (SQLite's write transaction already excludes others).
+func (db *DB) findMessages(ctx context.Context, tx *sql.Tx, keys []smstrack.Key) (map[smstrack.Key]*smstrack.Message, error) {
 	msgs := make(map[smstrack.Key]*smstrack.Message, len(keys))
+	if db.dialect.rowAtATime {
+		find := "SELECT " + messageColumnList + " FROM messages WHERE provider = ? AND account = ? AND provider_id = ?"
+		for _, k := range keys {
+			m, err := scanMessage(tx.QueryRowContext(ctx, find, k.Provider, k.Account, k.ProviderID))
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			} else if err != nil {
+				return nil, fmt.Errorf("store: find messages: %w", err)
+			}
+			msgs[k] = m
+		}
+		return msgs, nil
+	}
 	for start := 0; start < len(keys); start += chunk {
 		part := keys[start:min(start+chunk, len(keys))]
 		var q strings.Builder
-		q.WriteString("INSERT INTO messages (provider, account, provider_id, created_at, updated_at) VALUES ")
-		args := make([]any, 0, len(part)*5)
+		q.WriteString("SELECT " + messageColumnList + " FROM messages WHERE (provider, account, provider_id) IN (VALUES ")
+		args := make([]any, 0, len(part)*3)
 		for i, k := range part {
 			if i > 0 {
 				q.WriteString(", ")
 			}
-			q.WriteString("(?, ?, ?, ?, ?)")
-			at := first[k].UnixMicro()
-			args = append(args, k.Provider, k.Account, k.ProviderID, at, at)
+			q.WriteString("(?, ?, ?)")
+			args = append(args, k.Provider, k.Account, k.ProviderID)
 		}
-		q.WriteString(" ON CONFLICT (provider, account, provider_id) DO UPDATE SET updated_at = messages.updated_at RETURNING ")
-		q.WriteString(messageColumnList)
+		q.WriteString(") ORDER BY provider, account, provider_id" + db.dialect.forUpdate)
 		rows, err := tx.QueryContext(ctx, db.dialect.q(q.String()), args...)
 		if err != nil {
-			return nil, fmt.Errorf("store: lock messages: %w", err)
+			return nil, fmt.Errorf("store: find messages: %w", err)
 		}
 		for rows.Next() {
 			m, err := scanMessage(rows)
 			if err != nil {
 				rows.Close()
-				return nil, fmt.Errorf("store: lock messages: %w", err)
+				return nil, fmt.Errorf("store: find messages: %w", err)
 			}
 			msgs[smstrack.Key{Provider: m.Provider, Account: m.Account, ProviderID: m.ProviderID}] = m
 		}
-		if err := rows.Close(); err != nil {
-			return nil, fmt.Errorf("store: lock messages: %w", err)
-		}
+		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("store: lock messages: %w", err)
+			return nil, fmt.Errorf("store: find messages: %w", err)
 		}
-	}
-	if len(msgs) != len(keys) {
-		return nil, fmt.Errorf("store: lock messages: got %d rows for %d keys", len(msgs), len(keys))
 	}
 	return msgs, nil
 }
 
-// storedDedupeKeys returns the dedupe keys already stored for the messages.
-// The rows are locked, so no other transaction can add to them meanwhile.
+// insertMessages inserts new messages, complete, and sets their ids. On
+// PostgreSQL another instance may have inserted one of them meanwhile: the
+// insert then skips it and the whole batch is retried.
+func (db *DB) insertMessages(ctx context.Context, tx *sql.Tx, list []*smstrack.Message) error {
+	if len(list) == 0 {
+		return nil
+	}
+	cols := strings.Join(messageColumns[1:], ", ")
+	row := "(" + placeholders(len(messageColumns)-1) + ")"
+	if db.dialect.rowAtATime {
+		q := "INSERT INTO messages (" + cols + ") VALUES " + row + " RETURNING id"
+		for _, m := range list {
+			if err := tx.QueryRowContext(ctx, q, messageValues(m)...).Scan(&m.ID); err != nil {
+				return fmt.Errorf("store: insert messages: %w", err)
+			}
+		}
+		return nil
+	}
+	for start := 0; start < len(list); start += chunk {
+		part := list[start:min(start+chunk, len(list))]
+		byKey := make(map[smstrack.Key]*smstrack.Message, len(part))
+		var q strings.Builder
+		q.WriteString("INSERT INTO messages (" + cols + ") VALUES ")
+		args := make([]any, 0, len(part)*(len(messageColumns)-1))
+		for i, m := range part {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(row)
+			args = append(args, messageValues(m)...)
+			byKey[smstrack.Key{Provider: m.Provider, Account: m.Account, ProviderID: m.ProviderID}] = m
+		}
+		q.WriteString(" ON CONFLICT (provider, account, provider_id) DO NOTHING RETURNING id, provider, account, provider_id")
+		rows, err := tx.QueryContext(ctx, db.dialect.q(q.String()), args...)
+		if err != nil {
+			return fmt.Errorf("store: insert messages: %w", err)
+		}
+		n := 0
+		for rows.Next() {
+			var id int64
+			var k smstrack.Key
+			if err := rows.Scan(&id, &k.Provider, &k.Account, &k.ProviderID); err != nil {
+				rows.Close()
+				return fmt.Errorf("store: insert messages: %w", err)
+			}
+			if m := byKey[k]; m != nil {
+				m.ID = id
+				n++
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("store: insert messages: %w", err)
+		}
+		if n != len(part) {
+			return errInsertRaced
+		}
+	}
+	return nil
+}
+
+// storedDedupeKeys returns the dedupe keys already stored for the known
+// messages. Their rows are locked, so no other transaction adds to them.
 func (db *DB) storedDedupeKeys(ctx context.Context, tx *sql.Tx, msgs map[smstrack.Key]*smstrack.Message) (map[dedupeRef]bool, error) {
 	seen := map[dedupeRef]bool{}
+	keyOf := make(map[int64]smstrack.Key, len(msgs))
 	ids := make([]any, 0, len(msgs))
-	for _, m := range msgs {
+	for k, m := range msgs {
 		ids = append(ids, m.ID)
+		keyOf[m.ID] = k
 	}
-	for start := 0; start < len(ids); start += chunk {
-		part := ids[start:min(start+chunk, len(ids))]
+	step := chunk
+	if db.dialect.rowAtATime {
+		step = 1
+	}
+	for start := 0; start < len(ids); start += step {
+		part := ids[start:min(start+step, len(ids))]
 		q := "SELECT message_id, dedupe_key FROM events WHERE message_id IN (" + placeholders(len(part)) + ")"
 		rows, err := tx.QueryContext(ctx, db.dialect.q(q), part...)
 		if err != nil {
 			return nil, fmt.Errorf("store: read dedupe keys: %w", err)
 		}
 		for rows.Next() {
-			var r dedupeRef
-			if err := rows.Scan(&r.messageID, &r.key); err != nil {
+			var id int64
+			var dedupe string
+			if err := rows.Scan(&id, &dedupe); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("store: read dedupe keys: %w", err)
 			}
-			seen[r] = true
+			seen[dedupeRef{keyOf[id], dedupe}] = true
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -224,8 +345,12 @@ func (db *DB) storedDedupeKeys(ctx context.Context, tx *sql.Tx, msgs map[smstrac
 // insertEvents writes new events and returns their ids.
 func (db *DB) insertEvents(ctx context.Context, tx *sql.Tx, events []*smstrack.EventInput) (map[dedupeRef]int64, error) {
 	ids := make(map[dedupeRef]int64, len(events))
-	for start := 0; start < len(events); start += chunk {
-		part := events[start:min(start+chunk, len(events))]
+	step := chunk
+	if db.dialect.rowAtATime {
+		step = 1
+	}
+	for start := 0; start < len(events); start += step {
+		part := events[start:min(start+step, len(events))]
 		var q strings.Builder
 		q.WriteString("INSERT INTO events (message_id, status, error_code, source, received_at, provider_time, payload, dedupe_key, applied, part_id, part_index, part_count) VALUES ")
 		args := make([]any, 0, len(part)*12)
@@ -243,18 +368,22 @@ func (db *DB) insertEvents(ctx context.Context, tx *sql.Tx, events []*smstrack.E
 				cleanText(in.Part.ID), in.Part.Index, in.Part.Count)
 		}
 		q.WriteString(" ON CONFLICT (message_id, dedupe_key) DO NOTHING RETURNING id, message_id, dedupe_key")
+		keyOf := make(map[int64]smstrack.Key, len(part))
+		for _, in := range part {
+			keyOf[in.MessageID] = in.Key
+		}
 		rows, err := tx.QueryContext(ctx, db.dialect.q(q.String()), args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: insert events: %w", err)
 		}
 		for rows.Next() {
-			var id int64
-			var r dedupeRef
-			if err := rows.Scan(&id, &r.messageID, &r.key); err != nil {
+			var id, messageID int64
+			var dedupe string
+			if err := rows.Scan(&id, &messageID, &dedupe); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("store: insert events: %w", err)
 			}
-			ids[r] = id
+			ids[dedupeRef{keyOf[messageID], dedupe}] = id
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -274,74 +403,108 @@ var integerColumns = func() map[string]bool {
 	return m
 }()
 
-// updateMessagesSQL is the head of the multi-row update: every column is set
-// from a VALUES row. VALUES columns are named column1, column2... in both
-// dialects; the casts give PostgreSQL the types it cannot infer.
-var updateMessagesSet, updateMessagesRow = func() (string, string) {
-	var set, row strings.Builder
-	set.WriteString("UPDATE messages SET ")
-	row.WriteString("(")
-	for i, c := range messageColumns {
-		typ := "TEXT"
-		if integerColumns[c] {
-			typ = "BIGINT"
-		} else if c == "sentiment" {
-			typ = "DOUBLE PRECISION"
+// updateMessages writes what changed in each message. Messages are grouped
+// by the columns that changed; on PostgreSQL each group is one multi-row
+// UPDATE ... FROM (VALUES ...), on SQLite one cached statement per row.
+// VALUES columns are named column1, column2... in both dialects; the casts
+// give PostgreSQL the types it cannot infer.
+func (db *DB) updateMessages(ctx context.Context, tx *sql.Tx, dirty []*smstrack.Message, orig map[int64][]any) error {
+	type update struct {
+		id   int64
+		vals []any
+	}
+	groups := map[string][]update{}
+	cols := map[string][]int{}
+	for _, m := range dirty {
+		id := m.ID
+		now := messageValues(m)
+		var changed []int
+		var sig strings.Builder
+		for i, v := range now {
+			if v != orig[id][i] {
+				changed = append(changed, i)
+				fmt.Fprintf(&sig, "%d,", i)
+			}
 		}
-		if i > 0 {
-			row.WriteString(", ")
-		}
-		fmt.Fprintf(&row, "CAST(? AS %s)", typ)
-		if i == 0 {
+		if len(changed) == 0 {
 			continue
 		}
-		if i > 1 {
-			set.WriteString(", ")
+		vals := make([]any, len(changed))
+		for j, i := range changed {
+			vals[j] = now[i]
 		}
-		fmt.Fprintf(&set, "%s = v.column%d", c, i+1)
+		key := sig.String()
+		groups[key] = append(groups[key], update{id, vals})
+		cols[key] = changed
 	}
-	row.WriteString(")")
-	return set.String(), row.String()
-}()
-
-// updateMessages writes the new state of every changed message.
-func (db *DB) updateMessages(ctx context.Context, tx *sql.Tx, dirty map[int64]*smstrack.Message) error {
-	list := make([]*smstrack.Message, 0, len(dirty))
-	for _, m := range dirty {
-		list = append(list, m)
-	}
-	slices.SortFunc(list, func(a, b *smstrack.Message) int { return cmp.Compare(a.ID, b.ID) })
-	for start := 0; start < len(list); start += chunk {
-		part := list[start:min(start+chunk, len(list))]
-		var q strings.Builder
-		q.WriteString(updateMessagesSet)
-		q.WriteString(" FROM (VALUES ")
-		args := make([]any, 0, len(part)*len(messageColumns))
-		for i, m := range part {
-			if i > 0 {
-				q.WriteString(", ")
+	for key, list := range groups {
+		changed := cols[key]
+		names := make([]string, len(changed))
+		for j, i := range changed {
+			names[j] = messageColumns[i+1] // messageValues omits id
+		}
+		if db.dialect.rowAtATime {
+			q := "UPDATE messages SET " + strings.Join(names, " = ?, ") + " = ? WHERE id = ?"
+			for _, u := range list {
+				if _, err := tx.ExecContext(ctx, q, append(u.vals, u.id)...); err != nil {
+					return fmt.Errorf("store: update messages: %w", err)
+				}
 			}
-			q.WriteString(updateMessagesRow)
-			args = append(args, m.ID)
-			args = append(args, messageValues(m)...)
+			continue
 		}
-		q.WriteString(") AS v WHERE messages.id = v.column1")
-		if _, err := tx.ExecContext(ctx, db.dialect.q(q.String()), args...); err != nil {
-			return fmt.Errorf("store: update messages: %w", err)
+		var set, row strings.Builder
+		set.WriteString("UPDATE messages SET ")
+		row.WriteString("(CAST(? AS BIGINT)")
+		for j, name := range names {
+			if j > 0 {
+				set.WriteString(", ")
+			}
+			fmt.Fprintf(&set, "%s = v.column%d", name, j+2)
+			fmt.Fprintf(&row, ", CAST(? AS %s)", columnType(name))
+		}
+		row.WriteString(")")
+		for start := 0; start < len(list); start += chunk {
+			part := list[start:min(start+chunk, len(list))]
+			var q strings.Builder
+			q.WriteString(set.String())
+			q.WriteString(" FROM (VALUES ")
+			args := make([]any, 0, len(part)*(len(names)+1))
+			for i, u := range part {
+				if i > 0 {
+					q.WriteString(", ")
+				}
+				q.WriteString(row.String())
+				args = append(args, u.id)
+				args = append(args, u.vals...)
+			}
+			q.WriteString(") AS v WHERE messages.id = v.column1")
+			if _, err := tx.ExecContext(ctx, db.dialect.q(q.String()), args...); err != nil {
+				return fmt.Errorf("store: update messages: %w", err)
+			}
 		}
 	}
 	return nil
 }
 
+// columnType is the SQL type a message column's values are cast to.
+func columnType(name string) string {
+	switch {
+	case integerColumns[name]:
+		return "BIGINT"
+	case name == "sentiment":
+		return "DOUBLE PRECISION"
+	}
+	return "TEXT"
+}
+
 // replaceTags rewrites the tag index rows of messages whose tags changed.
-func (db *DB) replaceTags(ctx context.Context, tx *sql.Tx, dirty map[int64]*smstrack.Message, tagged map[int64]bool) error {
-	for id := range tagged {
-		m := dirty[id]
-		if _, err := tx.ExecContext(ctx, db.dialect.q("DELETE FROM message_tags WHERE message_id = ?"), id); err != nil {
+func (db *DB) replaceTags(ctx context.Context, tx *sql.Tx, tagged map[*smstrack.Message]bool) error {
+	for m := range tagged {
+		if _, err := tx.ExecContext(ctx, db.dialect.q("DELETE FROM message_tags WHERE message_id = ?"), m.ID); err != nil {
 			return fmt.Errorf("store: replace tags: %w", err)
 		}
 		for k, v := range m.Tags {
-			if _, err := tx.ExecContext(ctx, db.dialect.q("INSERT INTO message_tags (message_id, key, value) VALUES (?, ?, ?)"), id, k, v); err != nil {
+			if _, err := tx.ExecContext(ctx, db.dialect.q("INSERT INTO message_tags (message_id, key, value) VALUES (?, ?, ?)"), m.ID, k, v); err != nil {
 				return fmt.Errorf("store: replace tags: %w", err)
 			}
 		}

@@ -73,6 +73,9 @@ func (db *DB) CreateAPIKey(ctx context.Context, name, prefix string, hash []byte
 	if err != nil {
 		return nil, fmt.Errorf("store: create api key: %w", err)
 	}
+	if err := db.durable(); err != nil {
+		return nil, err
+	}
 	return &smstrack.APIKey{ID: id, Name: name, Prefix: prefix, CreatedAt: fromMicros(now.UnixMicro())}, nil
 }
 
@@ -129,7 +132,7 @@ func (db *DB) RevokeAPIKey(ctx context.Context, idOrName string) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return smstrack.Errorf(smstrack.ENOTFOUND, "no live API key with id or name %q", idOrName)
 	}
-	return nil
+	return db.durable()
 }
 
 // AuthenticateAPIKey returns the live key whose secret hashes to hash.

@@ -25,6 +25,7 @@ type DB struct {
 	writer  *sql.DB
 	reader  *sql.DB
 	dialect *dialect
+	wal     *walSyncer // SQLite: makes commits durable; nil on PostgreSQL
 }
 
 var _ smstrack.Store = (*DB)(nil)
@@ -58,10 +59,12 @@ func OpenNoMigrate(ctx context.Context, dsn string) (*DB, error) {
 }
 
 // sqlitePragmas are every SQLite setting the store relies on, in one place:
-// WAL so readers never block the writer; synchronous=FULL so a commit is on
-// disk before a callback is acknowledged (group commit pays for it);
-// busy_timeout for the CLI running beside a server; foreign keys for cascades.
-const sqlitePragmas = "_journal_mode=WAL&_synchronous=FULL&_busy_timeout=10000&_foreign_keys=on&_txlock=immediate&cache=private&_cache_size=-65536"
+// WAL so readers never block the writer; synchronous=NORMAL because the
+// store fsyncs the log itself after each commit, outside the write lock, and
+// before anything is acknowledged (walsync.go); busy_timeout for the CLI
+// running beside a server; foreign keys for cascades; the statement cache
+// keeps the ingest path's statements parsed.
+const sqlitePragmas = "_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=10000&_foreign_keys=on&_txlock=immediate&cache=private&_stmt_cache_size=256"
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if dir := filepath.Dir(path); dir != "" {
@@ -85,7 +88,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	reader.SetMaxOpenConns(8)
 	reader.SetMaxIdleConns(8)
 	reader.SetConnMaxLifetime(0)
-	db := &DB{writer: writer, reader: reader, dialect: sqliteDialect}
+	db := &DB{writer: writer, reader: reader, dialect: sqliteDialect, wal: newWALSyncer(path)}
 	if err := writer.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
@@ -94,6 +97,16 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 }
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+	// Batches are multi-row statements whose text varies with their size:
+	// preparing and caching each one would cost a round trip and evict the
+	// cache. The exec mode sends each in one round trip, unprepared.
+	if !strings.Contains(dsn, "default_query_exec_mode") {
+		sep := "?"
+		if strings.Contains(dsn, "?") {
+			sep = "&"
+		}
+		dsn += sep + "default_query_exec_mode=exec"
+	}
 	pool, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open postgres: %w", err)
@@ -119,8 +132,20 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
+// durable returns once every commit made so far is on disk: a no-op on
+// PostgreSQL, whose commit already is.
+func (db *DB) durable() error {
+	if db.wal == nil {
+		return nil
+	}
+	return db.wal.sync(db.wal.commit())
+}
+
 // Close releases the database.
 func (db *DB) Close() error {
+	if db.wal != nil {
+		db.wal.close()
+	}
 	err := db.writer.Close()
 	if db.reader != db.writer {
 		if rerr := db.reader.Close(); err == nil {

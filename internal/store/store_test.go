@@ -330,3 +330,11 @@ func TestPartsAreKept(t *testing.T) {
 		}
 	})
 }
+
+func openBench(b *testing.B, dsn string) (*store.DB, error) {
+	db, err := store.Open(context.Background(), dsn)
+	if err == nil {
+		b.Cleanup(func() { db.Close() })
+	}
+	return db, err
+}

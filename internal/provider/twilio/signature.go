@@ -46,14 +46,14 @@ func VerifyForm(authToken, rawURL string, params url.Values, signature string) b
 	if signature == "" {
 		return false
 	}
-	ok := false
 	for _, u := range urlVariants(rawURL) {
-		// No early exit: every variant costs the same whatever matches.
+		// Each comparison takes constant time. Stopping at the first match
+		// reveals only which spelling of the (public) URL was signed.
 		if hmac.Equal([]byte(Sign(authToken, u, params)), []byte(signature)) {
-			ok = true
+			return true
 		}
 	}
-	return ok
+	return false
 }
 
 // VerifyJSON reports whether signature is Twilio's, by authToken, for a JSON

@@ -37,7 +37,8 @@ CREATE TABLE messages (
     canceled_at            BIGINT,
     receiving_at           BIGINT,
     received_at            BIGINT,
-    UNIQUE (provider, account, provider_id)
+    -- provider_id first: the key also serves the provider_id filter.
+    UNIQUE (provider_id, provider, account)
 );
 
 -- Every list is newest first; each common filter has an index that ends in
@@ -46,7 +47,6 @@ CREATE INDEX messages_created ON messages (created_at DESC, id DESC);
 CREATE INDEX messages_status ON messages (status, created_at DESC, id DESC);
 CREATE INDEX messages_to ON messages (to_number, created_at DESC, id DESC);
 CREATE INDEX messages_from ON messages (from_number, created_at DESC, id DESC);
-CREATE INDEX messages_provider_id ON messages (provider_id);
 CREATE INDEX messages_error ON messages (error_code, created_at DESC, id DESC) WHERE error_code <> '';
 
 -- Events: the timeline. The unique key makes a repeated callback a no-op.

@@ -10,5 +10,4 @@ ALTER TABLE events ADD COLUMN part_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE events ADD COLUMN part_index BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE events ADD COLUMN part_count BIGINT NOT NULL DEFAULT 0;
 
-CREATE INDEX messages_country ON messages (country, created_at DESC, id DESC);
 CREATE INDEX messages_carrier ON messages (carrier, created_at DESC, id DESC) WHERE carrier <> '';

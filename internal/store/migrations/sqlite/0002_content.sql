@@ -9,5 +9,4 @@ ALTER TABLE messages ADD COLUMN body_hash TEXT NOT NULL DEFAULT '';
 ALTER TABLE messages ADD COLUMN body_policy TEXT NOT NULL DEFAULT '';
 ALTER TABLE messages ADD COLUMN country TEXT NOT NULL DEFAULT '';
 
-CREATE INDEX messages_encoding ON messages (encoding, created_at DESC, id DESC);
 CREATE INDEX messages_keyword ON messages (keyword, created_at DESC, id DESC) WHERE keyword <> '';
