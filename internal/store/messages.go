@@ -81,8 +81,10 @@ func (db *DB) ListMessages(ctx context.Context, f smstrack.MessageFilter) ([]*sm
 		if err != nil {
 			return nil, "", err
 		}
-		where = append(where, "(created_at < ? OR (created_at = ? AND id < ?))")
-		args = append(args, at, at, id)
+		// A row-value comparison: both databases turn it into an index
+		// range, so a page costs the same however deep it is.
+		where = append(where, "(created_at, id) < (?, ?)")
+		args = append(args, at, id)
 	}
 	q := "SELECT " + messageColumnList + " FROM messages"
 	if len(where) > 0 {
