@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 
@@ -21,3 +22,10 @@ var providerWirings []providerWiring
 // providerRoutes lists "METHOD /path" of every provider route, for the
 // OpenAPI test; provider_*.go files append to it.
 var providerRoutes []string
+
+// serveJob runs beside the server, from start until ctx ends, reading db and
+// writing through ing. It returns an error for settings it cannot use.
+type serveJob func(ctx context.Context, c *config.Config, db smstrack.Store, ing smstrack.Ingester, log *slog.Logger) error
+
+// serveJobs are filled from init by the files that add background work.
+var serveJobs []serveJob

@@ -117,6 +117,12 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		committer.Close()
 		return err
 	}
+	for _, job := range serveJobs {
+		if err := job(ctx, c, db, committer, log); err != nil {
+			committer.Close()
+			return err
+		}
+	}
 	if c.RetentionDays > 0 {
 		go runRetention(ctx, db, c.RetentionDays, c.RetentionDelete, log)
 	}

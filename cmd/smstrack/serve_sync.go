@@ -14,8 +14,6 @@ import (
 	"github.com/smstrack/smstrack"
 	"github.com/smstrack/smstrack/internal/config"
 	"github.com/smstrack/smstrack/internal/provider/twilio"
-	"github.com/smstrack/smstrack/internal/store"
-	"github.com/smstrack/smstrack/internal/webhook"
 )
 
 // The settings of Twilio reconciliation in `serve`, and of `smstrack sync`.
@@ -43,9 +41,7 @@ func init() {
 		config.Option{Flag: optTwilioEnrichInterval, Env: "SMSTRACK_TWILIO_ENRICH_INTERVAL", Default: "1m",
 			Usage: "serve: how often enrichment looks for messages without a body"},
 	)
-	// The jobs start from the provider wiring hook: it runs once at start
-	// with the settings and the committer, which is all they need.
-	providerWirings = append(providerWirings, startTwilioSync)
+	serveJobs = append(serveJobs, startTwilioSync)
 }
 
 // twilioSyncSettings are the validated reconciliation settings.
@@ -91,11 +87,10 @@ func readTwilioSyncSettings(c *config.Config) (twilioSyncSettings, error) {
 }
 
 // startTwilioSync starts the periodic sync and the enrichment when their
-// settings ask for them. The jobs read the database through a store of
-// their own and write through the server's committer (so events get the
-// server's preparation and group commit); they end when the committer
-// closes at shutdown.
-func startTwilioSync(c *config.Config, _ *http.ServeMux, ing smstrack.Ingester, _ *webhook.Rejector, log *slog.Logger) error {
+// settings ask for them. The jobs read the server's database and write
+// through its committer (so events get the server's preparation and group
+// commit); they end with the server.
+func startTwilioSync(parent context.Context, c *config.Config, db smstrack.Store, ing smstrack.Ingester, log *slog.Logger) error {
 	s, err := readTwilioSyncSettings(c)
 	if err != nil || (s.syncInterval == 0 && !s.enrich) {
 		return err
@@ -107,11 +102,7 @@ func startTwilioSync(c *config.Config, _ *http.ServeMux, ing smstrack.Ingester, 
 	if len(tokens) == 0 {
 		return errors.New("SMSTRACK_TWILIO_SYNC_INTERVAL and SMSTRACK_TWILIO_ENRICH need SMSTRACK_TWILIO_ACCOUNTS (AccountSid:AuthToken) to call Twilio's API")
 	}
-	db, err := store.OpenNoMigrate(context.Background(), c.DSN())
-	if err != nil {
-		return fmt.Errorf("twilio sync: %w", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(parent)
 	st := &committerStore{reader: db, ing: ing, stop: cancel}
 	j := &twilioJobs{settings: s, store: st, reader: db, log: log.With("job", "twilio-sync"), syncers: map[string]*twilio.Syncer{}}
 	for sid, token := range tokens {
@@ -128,7 +119,7 @@ func startTwilioSync(c *config.Config, _ *http.ServeMux, ing smstrack.Ingester, 
 		wg.Add(1)
 		go func() { defer wg.Done(); j.enrichLoop(ctx) }()
 	}
-	go func() { wg.Wait(); db.Close() }()
+	go func() { wg.Wait(); cancel() }()
 	log.Info("twilio reconciliation on", "sync_interval", s.syncInterval.String(), "sync_window", s.syncWindow.String(),
 		"enrich", s.enrich, "enrich_rate", s.enrichRate, "accounts", len(tokens))
 	return nil

@@ -102,7 +102,7 @@ func TestReportAndQuery(t *testing.T) {
 		if code != 200 || len(got["events"].([]any)) != 1 || got["queued_at"] == nil || got["tags"].(map[string]any)["campaign"] != "otp" {
 			t.Errorf("get: %d %v", code, got)
 		}
-		for _, q := range []string{"", "?status=queued", "?to=%2B447700900123", "?tag=campaign:otp", "?q=code+is", "?provider_id=SM1",
+		for _, q := range []string{"", "?status=queued", "?to=%2B447700900123", "?to=%2B44%207700%20900123", "?tag=campaign:otp", "?q=code+is", "?provider_id=SM1",
 			"?created_after=2026-11-27T09:00:00Z&created_before=2026-11-27T11:00:00Z"} {
 			code, list := e.do(t, "GET", "/api/v1/messages"+q, "")
 			if code != 200 || len(list["messages"].([]any)) != 1 {

@@ -21,7 +21,7 @@ func (s *Server) contentInsights(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	q.Del("limit")
 	q.Del("cursor")
-	f, err := parseFilter(q)
+	f, err := s.filter(q)
 	if err != nil {
 		writeError(w, err)
 		return

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/phone"
 )
 
 // maxReportBody bounds a message report; a body is at most 1600 characters.
@@ -148,7 +149,7 @@ var listFilterParams = map[string]bool{"status": true, "direction": true, "from"
 	"created_after": true, "created_before": true, "q": true, "limit": true, "cursor": true}
 
 func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
-	f, err := parseFilter(r.URL.Query())
+	f, err := s.filter(r.URL.Query())
 	if err != nil {
 		writeError(w, err)
 		return
@@ -166,6 +167,15 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
 }
 
 var emptyFilter smstrack.MessageFilter
+
+// filter reads the message filters, with numbers in the E.164 form they are
+// stored in, whatever form the caller wrote them in.
+func (s *Server) filter(q url.Values) (smstrack.MessageFilter, error) {
+	f, err := parseFilter(q)
+	f.From = phone.Normalize(f.From, s.opts.DefaultRegion)
+	f.To = phone.Normalize(f.To, s.opts.DefaultRegion)
+	return f, err
+}
 
 // parseFilter reads message filters from query parameters.
 func parseFilter(q url.Values) (smstrack.MessageFilter, error) {

@@ -83,6 +83,8 @@ type Preparer struct {
 // cost spreads over the cores instead of queueing behind the committer.
 func (p *Preparer) Prepare(ev *smstrack.EventInput) {
 	f := &ev.Facts
+	f.From = phone.Normalize(f.From, p.DefaultRegion)
+	f.To = phone.Normalize(f.To, p.DefaultRegion)
 	other := f.To
 	if f.Direction == smstrack.Inbound {
 		other = f.From

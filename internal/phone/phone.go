@@ -159,3 +159,62 @@ func Lookup(number, defaultRegion string) (Info, bool) {
 	}
 	return info, true
 }
+
+// Normalize returns number in E.164 form when it is a phone number, and
+// unchanged otherwise (alphanumeric senders, short codes, channel addresses
+// such as "whatsapp:+1..."). A number already in E.164 form is returned as
+// it is without parsing, which keeps the ingest path cheap. Digits without
+// a "+" are read in defaultRegion first and, if that is not a valid
+// number, as international digits: providers such as Vonage write
+// "447700900123".
+func Normalize(number, defaultRegion string) string {
+	n := strings.TrimSpace(number)
+	if isE164(n) || n == "" {
+		return n
+	}
+	if !looksLikePhone(n) {
+		return number
+	}
+	region := strings.ToUpper(defaultRegion)
+	if p, err := phonenumbers.Parse(n, region); err == nil && phonenumbers.IsValidNumber(p) {
+		return phonenumbers.Format(p, phonenumbers.E164)
+	}
+	if !strings.HasPrefix(n, "+") {
+		if p, err := phonenumbers.Parse("+"+n, ""); err == nil && phonenumbers.IsValidNumber(p) {
+			return phonenumbers.Format(p, phonenumbers.E164)
+		}
+	}
+	if p, err := phonenumbers.Parse(n, region); err == nil && phonenumbers.IsPossibleNumber(p) {
+		return phonenumbers.Format(p, phonenumbers.E164)
+	}
+	return number
+}
+
+// isE164 reports a "+" followed by 8 to 15 digits.
+func isE164(s string) bool {
+	if len(s) < 9 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// looksLikePhone accepts what a written phone number may hold, with at least
+// seven digits: shorter strings are short codes, kept as they are.
+func looksLikePhone(s string) bool {
+	digits := 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '+' || r == ' ' || r == '-' || r == '.' || r == '(' || r == ')':
+		default:
+			return false
+		}
+	}
+	return digits >= 7
+}

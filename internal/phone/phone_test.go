@@ -68,3 +68,22 @@ func BenchmarkCountryUncachedPrefixes(b *testing.B) {
 		Country("+3361234"+string(rune('0'+i%10))+"678"+string(rune('0'+(i/10)%10)), "")
 	}
 }
+
+func TestNormalize(t *testing.T) {
+	cases := []struct{ number, region, want string }{
+		{"+447700900123", "US", "+447700900123"},                 // already E.164: untouched
+		{"(415) 555-0100", "US", "+14155550100"},                 // national format
+		{"07400 123456", "GB", "+447400123456"},                  // national with trunk prefix
+		{"447400123456", "US", "+447400123456"},                  // international digits without +
+		{"+44 7400 123456", "US", "+447400123456"},               // spaced
+		{"MyBrand", "US", "MyBrand"},                             // alphanumeric sender
+		{"12345", "US", "12345"},                                 // short code
+		{"whatsapp:+14155550100", "US", "whatsapp:+14155550100"}, // channel address
+		{"", "US", ""},
+	}
+	for _, tc := range cases {
+		if got := Normalize(tc.number, tc.region); got != tc.want {
+			t.Errorf("Normalize(%q, %q) = %q, want %q", tc.number, tc.region, got, tc.want)
+		}
+	}
+}
