@@ -71,37 +71,39 @@ type parseFunc func(fields url.Values, payload json.RawMessage, receivedAt time.
 // and only then answer 2xx, so Twilio never hears "ok" for a lost event.
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, parse parseFunc, ok func(http.ResponseWriter)) {
 	receivedAt := h.now().UTC()
-	log := h.log.With("path", r.URL.Path, "remote_addr", r.RemoteAddr)
+	// Built lazily: a logger with attributes costs allocations that the
+	// common, silent path does not need.
+	log := func() *slog.Logger { return h.log.With("path", r.URL.Path, "remote_addr", r.RemoteAddr) }
 	if h.cfg.SkipVerification {
-		log.Warn("twilio: accepting a request without checking its signature (SkipVerification is on)")
+		log().Warn("twilio: accepting a request without checking its signature (SkipVerification is on)")
 	}
 
 	body, err := webhook.ReadBody(r, webhook.MaxBody)
 	if err != nil {
-		h.refuse(w, r, log, body, err)
+		h.refuse(w, r, log(), body, err)
 		return
 	}
 	fields, payload, isJSON, err := decode(r.Header.Get("Content-Type"), body)
 	if err != nil {
-		h.refuse(w, r, log, body, err)
+		h.refuse(w, r, log(), body, err)
 		return
 	}
 	account := strings.TrimSpace(fields.Get("AccountSid"))
 	switch {
 	case account == "":
-		h.refuse(w, r, log, body, smstrack.FieldError("AccountSid", "missing account id"))
+		h.refuse(w, r, log(), body, smstrack.FieldError("AccountSid", "missing account id"))
 		return
 	case !validID(account):
-		h.refuse(w, r, log, body, smstrack.FieldError("AccountSid", "malformed account id %q", shorten(account, 40)))
+		h.refuse(w, r, log(), body, smstrack.FieldError("AccountSid", "malformed account id %q", shorten(account, 40)))
 		return
 	}
 	if err := h.authenticate(r, account, fields, body, isJSON); err != nil {
-		h.refuse(w, r, log.With("account", account), body, err)
+		h.refuse(w, r, log().With("account", account), body, err)
 		return
 	}
 	ev, err := parse(fields, payload, receivedAt)
 	if err != nil {
-		h.refuse(w, r, log, body, err)
+		h.refuse(w, r, log(), body, err)
 		return
 	}
 
@@ -111,12 +113,14 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, parse parseFunc,
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || r.Context().Err() != nil {
 			status = http.StatusServiceUnavailable
 		}
-		log.Error("twilio: storing event", "message_sid", ev.ProviderID, "status", ev.Status, "err", err)
+		log().Error("twilio: storing event", "message_sid", ev.ProviderID, "status", ev.Status, "err", err)
 		webhook.WriteError(w, status, err)
 		return
 	}
-	log.Debug("twilio: event stored", "message_sid", ev.ProviderID, "status", ev.Status,
-		"message_id", res.MessageID, "duplicate", res.Duplicate, "applied", res.Applied)
+	if h.log.Enabled(r.Context(), slog.LevelDebug) {
+		log().Debug("twilio: event stored", "message_sid", ev.ProviderID, "status", ev.Status,
+			"message_id", res.MessageID, "duplicate", res.Duplicate, "applied", res.Applied)
+	}
 	ok(w)
 }
 

@@ -4,15 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"maps"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/webhook"
 )
 
 // statuses maps Twilio's MessageStatus words to smstrack's. The words happen
@@ -93,25 +92,7 @@ func jsonText(raw json.RawMessage) string {
 // names that then coincide share one key, so the object never repeats a key
 // and no value is dropped.
 func formPayload(fields url.Values) json.RawMessage {
-	merged := make(map[string][]string, len(fields))
-	for _, k := range slices.Sorted(maps.Keys(fields)) {
-		name := strings.ToValidUTF8(k, "\uFFFD")
-		merged[name] = append(merged[name], fields[k]...)
-	}
-	m := make(map[string]any, len(merged))
-	for k, v := range merged {
-		if len(v) == 1 {
-			m[k] = v[0]
-		} else {
-			m[k] = v
-		}
-	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		// Strings and string slices always encode; this is unreachable.
-		panic("twilio: encoding payload: " + err.Error())
-	}
-	return b
+	return webhook.FormJSON(fields)
 }
 
 // ParseStatusCallback reads a message status callback, received at
