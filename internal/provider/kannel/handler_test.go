@@ -2,7 +2,6 @@ package kannel
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -10,66 +9,32 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/smstrack/smstrack"
 	"github.com/smstrack/smstrack/internal/webhook"
+	"github.com/smstrack/smstrack/internal/webhook/webhooktest"
 )
 
 const testToken = "kannel-shared-secret-0123456789"
 
-type ingester struct {
-	mu  sync.Mutex
-	got []*smstrack.EventInput
-	err error
-}
-
-func (in *ingester) Ingest(_ context.Context, ev *smstrack.EventInput) (smstrack.EventResult, error) {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	if in.err != nil {
-		return smstrack.EventResult{}, in.err
-	}
-	in.got = append(in.got, ev)
-	return smstrack.EventResult{MessageID: int64(len(in.got)), EventID: int64(len(in.got)), Applied: true, Status: ev.Status}, nil
-}
-
-func (in *ingester) events() []*smstrack.EventInput {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	return append([]*smstrack.EventInput(nil), in.got...)
-}
-
-type rejected struct {
-	mu  sync.Mutex
-	got []smstrack.RejectedRequest
-}
-
-func (r *rejected) RecordRejected(_ context.Context, rr smstrack.RejectedRequest) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.got = append(r.got, rr)
-	return nil
-}
-
-func (r *rejected) all() []smstrack.RejectedRequest {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]smstrack.RejectedRequest(nil), r.got...)
-}
-
 type harness struct {
 	mux *http.ServeMux
-	ing *ingester
-	rec *rejected
+	ing ingester
+	rec *webhooktest.Rejections
 	rej *webhook.Rejector
 }
 
+// ingester is the shared recording double, with the events method that
+// fuzz_test.go calls it by.
+type ingester struct{ *webhooktest.Ingester }
+
+func (in ingester) events() []*smstrack.EventInput { return in.Events() }
+
 func newHarness(t *testing.T, cfg Config) *harness {
 	t.Helper()
-	h := &harness{mux: http.NewServeMux(), ing: &ingester{}, rec: &rejected{}}
+	h := &harness{mux: http.NewServeMux(), ing: ingester{&webhooktest.Ingester{}}, rec: &webhooktest.Rejections{}}
 	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
 	h.rej = webhook.NewRejector(h.rec, log)
 	hd := NewHandler(cfg, h.ing, h.rej, log)
@@ -151,12 +116,12 @@ func TestHandler(t *testing.T) {
 				c = tt.cfg
 			}
 			h := newHarness(t, c)
-			h.ing.err = tt.ingErr
+			h.ing.Err = tt.ingErr
 			w := h.do(tt.req())
 			if w.Code != tt.wantStatus {
 				t.Fatalf("status %d (%s), want %d", w.Code, w.Body, tt.wantStatus)
 			}
-			evs := h.ing.events()
+			evs := h.ing.Events()
 			if tt.wantEvent != "" {
 				if len(evs) != 1 || evs[0].Status != tt.wantEvent {
 					t.Fatalf("stored %v, want one %s event", evs, tt.wantEvent)
@@ -173,7 +138,7 @@ func TestHandler(t *testing.T) {
 					t.Errorf("error body %q is not the JSON error", w.Body)
 				}
 			}
-			recs := h.rec.all()
+			recs := h.rec.All()
 			if tt.wantField == "-" {
 				if len(recs) != 0 {
 					t.Errorf("recorded %+v, want nothing", recs)

@@ -10,12 +10,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/smstrack/smstrack"
 	"github.com/smstrack/smstrack/internal/webhook"
+	"github.com/smstrack/smstrack/internal/webhook/webhooktest"
 )
 
 const (
@@ -25,45 +25,17 @@ const (
 	site         = "https://track.example.com"
 )
 
-type ingester struct {
-	mu  sync.Mutex
-	got []*smstrack.EventInput
-	err error
-}
-
-func (in *ingester) Ingest(ctx context.Context, ev *smstrack.EventInput) (smstrack.EventResult, error) {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	if in.err != nil {
-		return smstrack.EventResult{}, in.err
-	}
-	in.got = append(in.got, ev)
-	return smstrack.EventResult{MessageID: int64(len(in.got)), EventID: int64(len(in.got)), Applied: true, Status: ev.Status}, nil
-}
-
-type rejected struct {
-	mu  sync.Mutex
-	got []smstrack.RejectedRequest
-}
-
-func (r *rejected) RecordRejected(_ context.Context, rr smstrack.RejectedRequest) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.got = append(r.got, rr)
-	return nil
-}
-
 type harness struct {
 	mux  *http.ServeMux
-	ing  *ingester
-	rec  *rejected
+	ing  *webhooktest.Ingester
+	rec  *webhooktest.Rejections
 	rej  *webhook.Rejector
 	logs *bytes.Buffer
 }
 
 func newHarness(t *testing.T, cfg Config) *harness {
 	t.Helper()
-	h := &harness{mux: http.NewServeMux(), ing: &ingester{}, rec: &rejected{}, logs: &bytes.Buffer{}}
+	h := &harness{mux: http.NewServeMux(), ing: &webhooktest.Ingester{}, rec: &webhooktest.Rejections{}, logs: &bytes.Buffer{}}
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.rej = webhook.NewRejector(h.rec, log)
 	hd := NewHandler(cfg, h.ing, h.rej, log)
@@ -249,20 +221,21 @@ func TestHandler(t *testing.T) {
 			if w.Code != tt.wantStatus {
 				t.Fatalf("status %d (%s), want %d", w.Code, w.Body, tt.wantStatus)
 			}
+			evs, recs := h.ing.Events(), h.rec.All()
 			if tt.wantField == "-" {
-				if len(h.ing.got) != 1 || h.ing.got[0].Status != tt.wantEvent || h.ing.got[0].Account != tt.wantAccount {
-					t.Fatalf("stored %+v, want one %q event of %s", h.ing.got, tt.wantEvent, tt.wantAccount)
+				if len(evs) != 1 || evs[0].Status != tt.wantEvent || evs[0].Account != tt.wantAccount {
+					t.Fatalf("stored %+v, want one %q event of %s", evs, tt.wantEvent, tt.wantAccount)
 				}
 				if tt.wantEvent == smstrack.StatusReceived && !strings.Contains(w.Body.String(), "<Response>") {
 					t.Errorf("inbound answer %q, want an empty Plivo XML Response", w.Body)
 				}
-				if _, ok := h.ing.got[0].Facts.Tags[AccountParam]; ok {
+				if _, ok := evs[0].Facts.Tags[AccountParam]; ok {
 					t.Error("the account parameter became a fact")
 				}
 				return
 			}
-			if len(h.ing.got) != 0 {
-				t.Errorf("stored %d events for a refused request", len(h.ing.got))
+			if len(evs) != 0 {
+				t.Errorf("stored %d events for a refused request", len(evs))
 			}
 			var e struct{ Error, Field string }
 			if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Error == "" {
@@ -271,8 +244,8 @@ func TestHandler(t *testing.T) {
 			if tt.wantField != "" && e.Field != tt.wantField {
 				t.Errorf("error field %q (%s), want %q", e.Field, e.Error, tt.wantField)
 			}
-			if len(h.rec.got) != 1 {
-				t.Errorf("recorded %d rejections, want 1", len(h.rec.got))
+			if len(recs) != 1 {
+				t.Errorf("recorded %d rejections, want 1", len(recs))
 			}
 			if strings.Contains(w.Body.String(), testToken) || strings.Contains(h.logs.String(), testToken) {
 				t.Error("the auth token leaked")
@@ -302,7 +275,7 @@ func TestHandlerIngestFailure(t *testing.T) {
 		{context.Canceled, http.StatusServiceUnavailable},
 	} {
 		h := newHarness(t, Config{Accounts: map[string]string{testAccount: testToken}})
-		h.ing.err = tt.err
+		h.ing.Err = tt.err
 		if w := h.do(post(StatusPath, mustForm(t, statusForm), testToken)); w.Code != tt.want {
 			t.Errorf("Ingest error %v: status %d, want %d", tt.err, w.Code, tt.want)
 		}

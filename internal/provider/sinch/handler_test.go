@@ -5,72 +5,32 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/smstrack/smstrack"
 	"github.com/smstrack/smstrack/internal/webhook"
+	"github.com/smstrack/smstrack/internal/webhook/webhooktest"
 )
-
-// ingester records what it was handed, and fails when err is set.
-type ingester struct {
-	mu  sync.Mutex
-	got []*smstrack.EventInput
-	err error
-}
-
-func (in *ingester) Ingest(ctx context.Context, ev *smstrack.EventInput) (smstrack.EventResult, error) {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	if in.err != nil {
-		return smstrack.EventResult{}, in.err
-	}
-	in.got = append(in.got, ev)
-	return smstrack.EventResult{MessageID: int64(len(in.got)), EventID: int64(len(in.got)), Applied: true, Status: ev.Status}, nil
-}
-
-func (in *ingester) events() []*smstrack.EventInput {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	return append([]*smstrack.EventInput(nil), in.got...)
-}
-
-// rejected records refused requests.
-type rejected struct {
-	mu  sync.Mutex
-	got []smstrack.RejectedRequest
-}
-
-func (r *rejected) RecordRejected(_ context.Context, rr smstrack.RejectedRequest) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.got = append(r.got, rr)
-	return nil
-}
-
-func (r *rejected) all() []smstrack.RejectedRequest {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]smstrack.RejectedRequest(nil), r.got...)
-}
 
 type harness struct {
 	mux  *http.ServeMux
-	ing  *ingester
-	rec  *rejected
+	ing  *webhooktest.Ingester
+	rec  *webhooktest.Rejections
 	rej  *webhook.Rejector
 	logs *bytes.Buffer
 }
 
 func newHarness(t *testing.T, cfg Config) *harness {
 	t.Helper()
-	h := &harness{mux: http.NewServeMux(), ing: &ingester{}, rec: &rejected{}, logs: &bytes.Buffer{}}
+	h := &harness{mux: http.NewServeMux(), ing: &webhooktest.Ingester{}, rec: &webhooktest.Rejections{}, logs: &bytes.Buffer{}}
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.rej = webhook.NewRejector(h.rec, log)
 	hd := NewHandler(cfg, h.ing, h.rej, log)
@@ -168,7 +128,7 @@ func TestHandler(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, tt.cfg)
-			h.ing.err = tt.ingErr
+			h.ing.Err = tt.ingErr
 			w := h.do(tt.req())
 			if w.Code != tt.wantStatus {
 				t.Fatalf("status %d (%s), want %d", w.Code, w.Body, tt.wantStatus)
@@ -180,13 +140,13 @@ func TestHandler(t *testing.T) {
 				}
 			}
 			var got []smstrack.Status
-			for _, ev := range h.ing.events() {
+			for _, ev := range h.ing.Events() {
 				got = append(got, ev.Status)
 			}
-			if !equalStatuses(got, tt.wantEvents) {
+			if !slices.Equal(got, tt.wantEvents) {
 				t.Errorf("stored %v, want %v", got, tt.wantEvents)
 			}
-			recs := h.rec.all()
+			recs := h.rec.All()
 			switch {
 			case tt.wantField == "-" && len(recs) != 0:
 				t.Errorf("recorded %+v, want nothing", recs)
@@ -202,23 +162,7 @@ func TestHandler(t *testing.T) {
 	}
 }
 
-func equalStatuses(a, b []smstrack.Status) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func httpBody(s string) *readCloser { return &readCloser{strings.NewReader(s)} }
-
-type readCloser struct{ *strings.Reader }
-
-func (readCloser) Close() error { return nil }
+func httpBody(s string) io.ReadCloser { return io.NopCloser(strings.NewReader(s)) }
 
 // Only POST is served.
 func TestHandlerMethods(t *testing.T) {

@@ -13,69 +13,33 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/smstrack/smstrack"
 	"github.com/smstrack/smstrack/internal/webhook"
+	"github.com/smstrack/smstrack/internal/webhook/webhooktest"
 )
 
 const testToken = "12345678901234567890123456789012"
 
-// ingester records what it was handed, and fails when err is set.
-type ingester struct {
-	mu  sync.Mutex
-	got []*smstrack.EventInput
-	err error
-}
-
-func (in *ingester) Ingest(ctx context.Context, ev *smstrack.EventInput) (smstrack.EventResult, error) {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	if in.err != nil {
-		return smstrack.EventResult{}, in.err
-	}
-	in.got = append(in.got, ev)
-	return smstrack.EventResult{MessageID: int64(len(in.got)), EventID: int64(len(in.got)), Applied: true, Status: ev.Status}, nil
-}
-
-func (in *ingester) events() []*smstrack.EventInput {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	return append([]*smstrack.EventInput(nil), in.got...)
-}
-
-// rejected records refused requests.
-type rejected struct {
-	mu  sync.Mutex
-	got []smstrack.RejectedRequest
-}
-
-func (r *rejected) RecordRejected(_ context.Context, rr smstrack.RejectedRequest) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.got = append(r.got, rr)
-	return nil
-}
-
-func (r *rejected) all() []smstrack.RejectedRequest {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]smstrack.RejectedRequest(nil), r.got...)
-}
-
 type harness struct {
 	mux  *http.ServeMux
-	ing  *ingester
-	rec  *rejected
+	ing  ingester
+	rec  *webhooktest.Rejections
 	rej  *webhook.Rejector
 	logs *bytes.Buffer
 }
 
+// ingester is the shared recording double, with the events method that
+// fuzz_test.go calls it by.
+type ingester struct{ *webhooktest.Ingester }
+
+func (in ingester) events() []*smstrack.EventInput { return in.Events() }
+
 func newHarness(t *testing.T, cfg Config) *harness {
 	t.Helper()
-	h := &harness{mux: http.NewServeMux(), ing: &ingester{}, rec: &rejected{}, logs: &bytes.Buffer{}}
+	h := &harness{mux: http.NewServeMux(), ing: ingester{&webhooktest.Ingester{}}, rec: &webhooktest.Rejections{}, logs: &bytes.Buffer{}}
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.rej = webhook.NewRejector(h.rec, log)
 	hd := NewHandler(cfg, h.ing, h.rej, log)
@@ -340,7 +304,7 @@ func TestHandler(t *testing.T) {
 				}
 			}
 
-			events := h.ing.events()
+			events := h.ing.Events()
 			switch {
 			case tt.wantEvent == "" && len(events) != 0:
 				t.Errorf("stored %d events, want none", len(events))
@@ -348,7 +312,7 @@ func TestHandler(t *testing.T) {
 				t.Errorf("stored %v, want one %s event", events, tt.wantEvent)
 			}
 
-			recs := h.rec.all()
+			recs := h.rec.All()
 			if tt.wantField == "-" {
 				if len(recs) != 0 {
 					t.Errorf("recorded %d rejections, want none: %+v", len(recs), recs)
@@ -397,7 +361,7 @@ func TestHandlerIngestErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, Config{Accounts: map[string]string{testAccount: testToken}})
-			h.ing.err = tt.err
+			h.ing.Err = tt.err
 			w := h.do(formRequest(t, StatusPath, deliveredForm, testToken))
 			if w.Code != tt.want {
 				t.Errorf("status = %d, want %d", w.Code, tt.want)
@@ -405,7 +369,7 @@ func TestHandlerIngestErrors(t *testing.T) {
 			if strings.Contains(w.Body.String(), "database") {
 				t.Errorf("body %s leaks the internal error", w.Body)
 			}
-			if n := len(h.rec.all()); n != 0 {
+			if n := len(h.rec.All()); n != 0 {
 				t.Errorf("recorded %d rejections for a store failure, want none", n)
 			}
 		})

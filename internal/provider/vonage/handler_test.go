@@ -11,50 +11,20 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/smstrack/smstrack"
 	"github.com/smstrack/smstrack/internal/webhook"
+	"github.com/smstrack/smstrack/internal/webhook/webhooktest"
 )
 
 const testSecret = "vonage-signature-secret"
 
-// ingester records what it was handed, and fails when err is set.
-type ingester struct {
-	mu  sync.Mutex
-	got []*smstrack.EventInput
-	err error
-}
-
-func (in *ingester) Ingest(ctx context.Context, ev *smstrack.EventInput) (smstrack.EventResult, error) {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	if in.err != nil {
-		return smstrack.EventResult{}, in.err
-	}
-	in.got = append(in.got, ev)
-	return smstrack.EventResult{MessageID: int64(len(in.got)), EventID: int64(len(in.got)), Applied: true, Status: ev.Status}, nil
-}
-
-// rejected records refused requests.
-type rejected struct {
-	mu  sync.Mutex
-	got []smstrack.RejectedRequest
-}
-
-func (r *rejected) RecordRejected(_ context.Context, rr smstrack.RejectedRequest) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.got = append(r.got, rr)
-	return nil
-}
-
 type harness struct {
 	mux  *http.ServeMux
-	ing  *ingester
-	rec  *rejected
+	ing  *webhooktest.Ingester
+	rec  *webhooktest.Rejections
 	rej  *webhook.Rejector
 	logs *bytes.Buffer
 }
@@ -64,7 +34,7 @@ var now = time.Unix(1540469430, 0)
 
 func newHarness(t *testing.T, cfg Config) *harness {
 	t.Helper()
-	h := &harness{mux: http.NewServeMux(), ing: &ingester{}, rec: &rejected{}, logs: &bytes.Buffer{}}
+	h := &harness{mux: http.NewServeMux(), ing: &webhooktest.Ingester{}, rec: &webhooktest.Rejections{}, logs: &bytes.Buffer{}}
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.rej = webhook.NewRejector(h.rec, log)
 	hd := NewHandler(cfg, h.ing, h.rej, log)
@@ -255,17 +225,18 @@ func TestHandler(t *testing.T) {
 			if w.Code != tt.wantStatus {
 				t.Fatalf("status %d (%s), want %d", w.Code, w.Body, tt.wantStatus)
 			}
+			evs, recs := h.ing.Events(), h.rec.All()
 			if tt.wantField == "-" {
-				if len(h.ing.got) != 1 || h.ing.got[0].Status != tt.wantEvent || h.ing.got[0].Provider != Provider {
-					t.Fatalf("stored %+v, want one %q event", h.ing.got, tt.wantEvent)
+				if len(evs) != 1 || evs[0].Status != tt.wantEvent || evs[0].Provider != Provider {
+					t.Fatalf("stored %+v, want one %q event", evs, tt.wantEvent)
 				}
-				if len(h.rec.got) != 0 {
-					t.Errorf("recorded a rejection %+v for a success", h.rec.got)
+				if len(recs) != 0 {
+					t.Errorf("recorded a rejection %+v for a success", recs)
 				}
 				return
 			}
-			if len(h.ing.got) != 0 {
-				t.Errorf("stored %d events for a refused request", len(h.ing.got))
+			if len(evs) != 0 {
+				t.Errorf("stored %d events for a refused request", len(evs))
 			}
 			var e struct{ Error, Field string }
 			if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Error == "" {
@@ -274,9 +245,9 @@ func TestHandler(t *testing.T) {
 			if tt.wantField != "" && e.Field != tt.wantField {
 				t.Errorf("error field %q (%s), want %q", e.Field, e.Error, tt.wantField)
 			}
-			if len(h.rec.got) != 1 || h.rec.got[0].Reason == "" {
-				t.Errorf("recorded %+v, want one rejection with a reason", h.rec.got)
-			} else if r := h.rec.got[0]; r.Method == http.MethodGet && r.Body == "" {
+			if len(recs) != 1 || recs[0].Reason == "" {
+				t.Errorf("recorded %+v, want one rejection with a reason", recs)
+			} else if r := recs[0]; r.Method == http.MethodGet && r.Body == "" {
 				t.Errorf("a refused GET was recorded without its query")
 			}
 			if strings.Contains(w.Body.String(), testSecret) || strings.Contains(h.logs.String(), testSecret) {
@@ -295,7 +266,7 @@ func TestHandlerIngestFailure(t *testing.T) {
 		{context.DeadlineExceeded, http.StatusServiceUnavailable},
 	} {
 		h := newHarness(t, Config{Accounts: map[string]Account{testKey: {}}})
-		h.ing.err = tt.err
+		h.ing.Err = tt.err
 		if w := h.do(get(StatusPath, mustForm(t, receiptForm))); w.Code != tt.want {
 			t.Errorf("Ingest error %v: status %d, want %d", tt.err, w.Code, tt.want)
 		}
