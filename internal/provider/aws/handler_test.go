@@ -173,12 +173,12 @@ func TestHandler(t *testing.T) {
 			}
 			before := s.confirmed.Load()
 			h := newHarness(t, s, cfg)
-			h.ing.err = tt.ingErr
+			h.ing.Err = tt.ingErr
 			w := h.post(tt.body())
 			if w.Code != tt.wantStatus {
 				t.Fatalf("status %d (%s), want %d", w.Code, w.Body, tt.wantStatus)
 			}
-			evs := h.ing.events()
+			evs := h.ing.Events()
 			if tt.wantEvent != "" {
 				if len(evs) != 1 || evs[0].Status != tt.wantEvent {
 					t.Fatalf("stored %v, want one %s event", evs, tt.wantEvent)
@@ -195,7 +195,7 @@ func TestHandler(t *testing.T) {
 					t.Errorf("error body %q is not the JSON error", w.Body)
 				}
 			}
-			recs := h.rec.all()
+			recs := h.rec.All()
 			if tt.wantField == "-" {
 				if len(recs) != 0 {
 					t.Errorf("recorded %+v, want nothing", recs)
@@ -229,7 +229,7 @@ func TestAccount(t *testing.T) {
 		cfg.Account = tt.label
 		h := newHarness(t, s, cfg)
 		h.post(s.notification(eventRecord("TEXT_DELIVERED")).body())
-		evs := h.ing.events()
+		evs := h.ing.Events()
 		if len(evs) != 1 || evs[0].Account != tt.want {
 			t.Errorf("label %q: events %+v, want account %q", tt.label, evs, tt.want)
 		}

@@ -2,7 +2,6 @@ package aws
 
 import (
 	"bytes"
-	"context"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -23,8 +22,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/smstrack/smstrack"
 	"github.com/smstrack/smstrack/internal/webhook"
+	"github.com/smstrack/smstrack/internal/webhook/webhooktest"
 )
 
 var receivedAt = time.Date(2026, 3, 14, 15, 31, 0, 0, time.UTC)
@@ -157,50 +156,10 @@ func eventRecord(eventType string, kv ...string) string {
 	return string(b)
 }
 
-type ingester struct {
-	mu  sync.Mutex
-	got []*smstrack.EventInput
-	err error
-}
-
-func (in *ingester) Ingest(_ context.Context, ev *smstrack.EventInput) (smstrack.EventResult, error) {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	if in.err != nil {
-		return smstrack.EventResult{}, in.err
-	}
-	in.got = append(in.got, ev)
-	return smstrack.EventResult{MessageID: int64(len(in.got)), EventID: int64(len(in.got)), Applied: true, Status: ev.Status}, nil
-}
-
-func (in *ingester) events() []*smstrack.EventInput {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	return append([]*smstrack.EventInput(nil), in.got...)
-}
-
-type rejected struct {
-	mu  sync.Mutex
-	got []smstrack.RejectedRequest
-}
-
-func (r *rejected) RecordRejected(_ context.Context, rr smstrack.RejectedRequest) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.got = append(r.got, rr)
-	return nil
-}
-
-func (r *rejected) all() []smstrack.RejectedRequest {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]smstrack.RejectedRequest(nil), r.got...)
-}
-
 type harness struct {
 	mux *http.ServeMux
-	ing *ingester
-	rec *rejected
+	ing *webhooktest.Ingester
+	rec *webhooktest.Rejections
 	rej *webhook.Rejector
 	sns *signer
 }
@@ -216,7 +175,7 @@ func testConfig(s *signer) Config {
 
 func newHarness(t testing.TB, s *signer, cfg Config) *harness {
 	t.Helper()
-	h := &harness{mux: http.NewServeMux(), ing: &ingester{}, rec: &rejected{}, sns: s}
+	h := &harness{mux: http.NewServeMux(), ing: &webhooktest.Ingester{}, rec: &webhooktest.Rejections{}, sns: s}
 	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
 	h.rej = webhook.NewRejector(h.rec, log)
 	hd := NewHandler(cfg, h.ing, h.rej, log)

@@ -101,7 +101,7 @@ func FuzzHandler(f *testing.F) {
 		w := httptest.NewRecorder()
 		h.mux.ServeHTTP(w, r)
 		h.rej.Wait()
-		stored := len(h.ing.events())
+		stored := len(h.ing.Events())
 		switch {
 		case w.Code == http.StatusOK:
 			if stored != 1 || w.Body.String() != Ack {

@@ -79,12 +79,12 @@ func TestHandler(t *testing.T) {
 				cfg = *tt.cfg
 			}
 			h := newHarness(t, cfg)
-			h.ing.err = tt.ingErr
+			h.ing.Err = tt.ingErr
 			w := h.do(tt.req())
 			if w.Code != tt.wantStatus {
 				t.Fatalf("status %d (%s), want %d", w.Code, w.Body, tt.wantStatus)
 			}
-			evs := h.ing.events()
+			evs := h.ing.Events()
 			if tt.wantEvent != "" {
 				if len(evs) != 1 || evs[0].Status != tt.wantEvent {
 					t.Fatalf("stored %v, want one %s event", evs, tt.wantEvent)
@@ -104,7 +104,7 @@ func TestHandler(t *testing.T) {
 					t.Errorf("error body %q is not the JSON error", w.Body)
 				}
 			}
-			recs := h.rec.all()
+			recs := h.rec.All()
 			if tt.wantField == "-" {
 				if len(recs) != 0 {
 					t.Errorf("recorded %+v, want nothing", recs)

@@ -78,7 +78,7 @@ func FuzzHandler(f *testing.F) {
 		w := httptest.NewRecorder()
 		h.mux.ServeHTTP(w, r)
 		h.rej.Wait()
-		stored := len(h.ing.events())
+		stored := len(h.ing.Events())
 		switch {
 		case w.Code == http.StatusOK:
 			if stored != 1 {

@@ -21,20 +21,14 @@ const testToken = "kannel-shared-secret-0123456789"
 
 type harness struct {
 	mux *http.ServeMux
-	ing ingester
+	ing *webhooktest.Ingester
 	rec *webhooktest.Rejections
 	rej *webhook.Rejector
 }
 
-// ingester is the shared recording double, with the events method that
-// fuzz_test.go calls it by.
-type ingester struct{ *webhooktest.Ingester }
-
-func (in ingester) events() []*smstrack.EventInput { return in.Events() }
-
 func newHarness(t *testing.T, cfg Config) *harness {
 	t.Helper()
-	h := &harness{mux: http.NewServeMux(), ing: ingester{&webhooktest.Ingester{}}, rec: &webhooktest.Rejections{}}
+	h := &harness{mux: http.NewServeMux(), ing: &webhooktest.Ingester{}, rec: &webhooktest.Rejections{}}
 	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
 	h.rej = webhook.NewRejector(h.rec, log)
 	hd := NewHandler(cfg, h.ing, h.rej, log)

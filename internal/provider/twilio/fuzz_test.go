@@ -216,7 +216,7 @@ func FuzzHandler(f *testing.F) {
 		r := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
 		r.Header.Set("Content-Type", contentType)
 		w := h.do(r)
-		stored := len(h.ing.events())
+		stored := len(h.ing.Events())
 		switch {
 		case w.Code < 300:
 			if stored != 1 {

@@ -25,21 +25,15 @@ const testToken = "12345678901234567890123456789012"
 
 type harness struct {
 	mux  *http.ServeMux
-	ing  ingester
+	ing  *webhooktest.Ingester
 	rec  *webhooktest.Rejections
 	rej  *webhook.Rejector
 	logs *bytes.Buffer
 }
 
-// ingester is the shared recording double, with the events method that
-// fuzz_test.go calls it by.
-type ingester struct{ *webhooktest.Ingester }
-
-func (in ingester) events() []*smstrack.EventInput { return in.Events() }
-
 func newHarness(t *testing.T, cfg Config) *harness {
 	t.Helper()
-	h := &harness{mux: http.NewServeMux(), ing: ingester{&webhooktest.Ingester{}}, rec: &webhooktest.Rejections{}, logs: &bytes.Buffer{}}
+	h := &harness{mux: http.NewServeMux(), ing: &webhooktest.Ingester{}, rec: &webhooktest.Rejections{}, logs: &bytes.Buffer{}}
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.rej = webhook.NewRejector(h.rec, log)
 	hd := NewHandler(cfg, h.ing, h.rej, log)
