@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -52,7 +53,7 @@ func snsNotification(topic, msgID, eventType, messageID string, at time.Time) ma
 // events to a running server and reads the messages back.
 func TestEndToEndAWS(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, db database) {
-		s := startGatewayServer(t, db, "SMSTRACK_AWS_SKIP_VERIFICATION=true")
+		s := startServerEnv(t, db, slices.Concat(gatewayEnv, []string{"SMSTRACK_AWS_SKIP_VERIFICATION=true"})...)
 		at := time.Date(2026, 3, 14, 15, 30, 0, 0, time.UTC)
 
 		t.Run("queued then delivered", func(t *testing.T) {
@@ -62,11 +63,11 @@ func TestEndToEndAWS(t *testing.T) {
 					t.Fatalf("%s: status %d (%s)", typ, res.status, res.body)
 				}
 			}
-			m := s.gatewayMustFind(t, "aws", "aws-e2e-1")
-			checkGatewayMessage(t, m, "delivered", "")
-			checkTimeline(t, m.apiMessage, []string{"queued", "delivered"}, []bool{true, true})
+			m := mustFindMessage(t, s, "aws", "aws-e2e-1")
+			checkStatus(t, m, "delivered", "")
+			checkTimeline(t, m, []string{"queued", "delivered"}, []bool{true, true})
 			if m.Account != "123456789012" || m.To != "+14255550156" || m.Network.MCC != "310" || m.Network.Carrier != "T-Mobile" {
-				t.Errorf("message %+v network %+v", m.apiMessage, m.Network)
+				t.Errorf("message %+v network %+v", m, m.Network)
 			}
 			if e := m.Events[1]; e.ProviderTime == nil || !e.ProviderTime.Equal(at.Add(time.Second)) {
 				t.Errorf("provider_time %v, want eventTimestamp", e.ProviderTime)
@@ -77,8 +78,8 @@ func TestEndToEndAWS(t *testing.T) {
 			if res := s.snsPost(t, snsNotification(awsE2ETopic, "sns-2", "TEXT_CARRIER_BLOCKED", "aws-e2e-2", at)); res.status != http.StatusOK {
 				t.Fatalf("status %d (%s)", res.status, res.body)
 			}
-			m := s.gatewayMustFind(t, "aws", "aws-e2e-2")
-			checkGatewayMessage(t, m, "undelivered", "TEXT_CARRIER_BLOCKED")
+			m := mustFindMessage(t, s, "aws", "aws-e2e-2")
+			checkStatus(t, m, "undelivered", "TEXT_CARRIER_BLOCKED")
 			if m.Error == nil || m.Error.Category != "content_filtered" {
 				t.Errorf("error %+v, want content_filtered", m.Error)
 			}
@@ -89,7 +90,7 @@ func TestEndToEndAWS(t *testing.T) {
 			if res.status != http.StatusForbidden {
 				t.Errorf("status %d (%s), want 403", res.status, res.body)
 			}
-			if _, ok := s.gatewayFind(t, "aws", "aws-e2e-3"); ok {
+			if _, ok := findMessage(t, s, "aws", "aws-e2e-3"); ok {
 				t.Error("a message from another topic was stored")
 			}
 		})

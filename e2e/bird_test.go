@@ -27,7 +27,7 @@ func TestEndToEndBird(t *testing.T) {
 			id := "e2e0bird0report00000000000000001"
 			s.birdMustGet(t, birdReport(id, "delivered", ""))
 			s.birdMustGet(t, birdReport(id, "sent", ""))
-			m := s.birdFind(t, id+":31612345678")
+			m := mustFindMessage(t, s, "bird", id+":31612345678")
 			if m.Status != "delivered" || m.Account != "e2e-bird" || m.To != "+31612345678" {
 				t.Errorf("message = %s %s to %s, want delivered on e2e-bird to +31612345678", m.Status, m.Account, m.To)
 			}
@@ -39,7 +39,7 @@ func TestEndToEndBird(t *testing.T) {
 		t.Run("failed with an error code", func(t *testing.T) {
 			id := "e2e0bird0report00000000000000002"
 			s.birdMustGet(t, birdReport(id, "delivery_failed", "27"))
-			m := s.birdFind(t, id+":31612345678")
+			m := mustFindMessage(t, s, "bird", id+":31612345678")
 			if m.Status != "undelivered" || m.ErrorCode != "27" || m.Error == nil || m.Error.Category != "handset_unreachable" {
 				t.Errorf("message = %s %q %+v, want undelivered 27 handset_unreachable", m.Status, m.ErrorCode, m.Error)
 			}
@@ -57,7 +57,7 @@ func TestEndToEndBird(t *testing.T) {
 					t.Fatalf("inbound event: %v status %d (%s), want 200", err, res.status, res.body)
 				}
 			}
-			m := s.birdFind(t, id)
+			m := mustFindMessage(t, s, "bird", id)
 			if m.Status != "received" || m.Account != "e2e-channel" || m.Body == nil || *m.Body != "Hello from a handset" || len(m.Events) != 1 {
 				t.Errorf("message = %s on %s body %v, %d events; want received on e2e-channel with its body, 1 event", m.Status, m.Account, m.Body, len(m.Events))
 			}
@@ -93,7 +93,7 @@ func TestEndToEndBird(t *testing.T) {
 				}
 				checkErrorJSON(t, res, "")
 			}
-			if _, ok := s.birdLookup(t, id+":31612345678"); ok {
+			if _, ok := findMessage(t, s, "bird", id+":31612345678"); ok {
 				t.Error("a refused report was stored")
 			}
 		})
@@ -137,33 +137,4 @@ func (s *server) birdMustGet(t *testing.T, query string) {
 	if res.status != http.StatusOK {
 		t.Fatalf("Bird status report: status %d (%s), want 200", res.status, res.body)
 	}
-}
-
-// birdLookup reads the Bird message with the provider id, with its
-// timeline; ok is false when there is none.
-func (s *server) birdLookup(t *testing.T, id string) (apiMessage, bool) {
-	t.Helper()
-	var list struct {
-		Messages []apiMessage `json:"messages"`
-	}
-	q := url.Values{"provider": {"bird"}, "provider_id": {id}}
-	s.mustCall(t, http.MethodGet, "/api/v1/messages?"+q.Encode(), nil, &list, http.StatusOK)
-	if len(list.Messages) == 0 {
-		return apiMessage{}, false
-	}
-	if len(list.Messages) > 1 {
-		t.Fatalf("%d messages with provider_id %s, want 1", len(list.Messages), id)
-	}
-	var m apiMessage
-	s.mustCall(t, http.MethodGet, fmt.Sprintf("/api/v1/messages/%d", list.Messages[0].ID), nil, &m, http.StatusOK)
-	return m, true
-}
-
-func (s *server) birdFind(t *testing.T, id string) apiMessage {
-	t.Helper()
-	m, ok := s.birdLookup(t, id)
-	if !ok {
-		t.Fatalf("Bird message %s not found", id)
-	}
-	return m
 }

@@ -319,11 +319,11 @@ func checkErrorJSON(t *testing.T, res response, field string) errorJSON {
 	return e
 }
 
+// checkMessage checks a message's status and error code, and that it is
+// of the Twilio account the servers accept.
 func checkMessage(t *testing.T, m apiMessage, status, errorCode string) {
 	t.Helper()
-	if m.Status != status || m.ErrorCode != errorCode {
-		t.Errorf("message %s: status %q error_code %q, want %q %q", m.ProviderID, m.Status, m.ErrorCode, status, errorCode)
-	}
+	checkStatus(t, m, status, errorCode)
 	if m.Provider != "twilio" || m.Account != accountSid {
 		t.Errorf("message %s: provider %q account %q, want twilio %s", m.ProviderID, m.Provider, m.Account, accountSid)
 	}

@@ -112,9 +112,20 @@ type server struct {
 
 var listeningLine = regexp.MustCompile(`msg="smstrack listening".* addr=(\S+)`)
 
-// startServer starts `smstrack serve` on db and waits for it to log the
-// address it listens on. The process is killed when the test ends.
+// twilioAccountsEnv configures the Twilio account the servers accept.
+const twilioAccountsEnv = "SMSTRACK_TWILIO_ACCOUNTS=" + accountSid + ":" + authToken
+
+// startServer starts `smstrack serve` on db with the Twilio account
+// configured; see startServerEnv.
 func startServer(t *testing.T, db database) *server {
+	t.Helper()
+	return startServerEnv(t, db, twilioAccountsEnv)
+}
+
+// startServerEnv starts `smstrack serve` on db with env as its only
+// settings besides the log level, and waits for it to log the address it
+// listens on. The process is killed when the test ends.
+func startServerEnv(t *testing.T, db database, env ...string) *server {
 	t.Helper()
 	listening := make(chan string, 1)
 	logs := &logWriter{onLine: func(line string) {
@@ -127,7 +138,7 @@ func startServer(t *testing.T, db database) *server {
 	}}
 	args := append([]string{"serve", "--addr", "127.0.0.1:0"}, db.flags...)
 	cmd := exec.Command(binary, args...)
-	cmd.Env = childEnv("SMSTRACK_TWILIO_ACCOUNTS="+accountSid+":"+authToken, "SMSTRACK_LOG_LEVEL=info")
+	cmd.Env = childEnv(append([]string{"SMSTRACK_LOG_LEVEL=info"}, env...)...)
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting smstrack serve: %v", err)
@@ -377,6 +388,11 @@ type apiMessage struct {
 	ErrorCode   string            `json:"error_code"`
 	Error       *apiErrorInfo     `json:"error"`
 	Tags        map[string]string `json:"tags"`
+	Price       string            `json:"price"`
+	PriceUnit   string            `json:"price_unit"`
+	Country     string            `json:"country"`
+	Network     apiNetwork        `json:"network"`
+	Parts       []apiPart         `json:"parts"`
 	QueuedAt    *time.Time        `json:"queued_at"`
 	SentAt      *time.Time        `json:"sent_at"`
 	DeliveredAt *time.Time        `json:"delivered_at"`
@@ -394,6 +410,17 @@ type apiEvent struct {
 	Applied      bool          `json:"applied"`
 }
 
+type apiNetwork struct {
+	MCC     string `json:"mcc"`
+	MNC     string `json:"mnc"`
+	Carrier string `json:"carrier"`
+}
+
+type apiPart struct {
+	ID     string `json:"id"`
+	Status string `json:"status"`
+}
+
 type apiErrorInfo struct {
 	Code     string `json:"code"`
 	Category string `json:"category"`
@@ -408,26 +435,27 @@ func (m apiMessage) statuses() []string {
 	return out
 }
 
-// findMessage looks a message up by its MessageSid through the list
-// endpoint, then reads it with its timeline. ok is false when there is none.
-func (s *server) findMessage(sid string) (m apiMessage, ok bool, err error) {
+// lookupMessage looks a message up by provider and provider id through
+// the list endpoint, then reads it with its timeline. ok is false when
+// there is none. It calls no t method, so goroutines may use it.
+func (s *server) lookupMessage(provider, providerID string) (m apiMessage, ok bool, err error) {
 	var list struct {
 		Messages []apiMessage `json:"messages"`
 	}
-	q := url.Values{"provider": {"twilio"}, "provider_id": {sid}}
+	q := url.Values{"provider": {provider}, "provider_id": {providerID}}
 	res, err := s.call(http.MethodGet, "/api/v1/messages?"+q.Encode(), nil, &list)
 	if err != nil {
 		return m, false, err
 	}
 	if res.status != http.StatusOK {
-		return m, false, fmt.Errorf("listing messages of %s: status %d (%s)", sid, res.status, res.body)
+		return m, false, fmt.Errorf("listing %s messages with provider_id %s: status %d (%s)", provider, providerID, res.status, res.body)
 	}
 	switch len(list.Messages) {
 	case 0:
 		return m, false, nil
 	case 1:
 	default:
-		return m, false, fmt.Errorf("%d messages with provider_id %s, want 1", len(list.Messages), sid)
+		return m, false, fmt.Errorf("%d %s messages with provider_id %s, want 1", len(list.Messages), provider, providerID)
 	}
 	res, err = s.call(http.MethodGet, fmt.Sprintf("/api/v1/messages/%d", list.Messages[0].ID), nil, &m)
 	if err != nil {
@@ -439,27 +467,44 @@ func (s *server) findMessage(sid string) (m apiMessage, ok bool, err error) {
 	return m, true, nil
 }
 
-// mustFind is findMessage that requires the message to exist.
-func (s *server) mustFind(t *testing.T, sid string) apiMessage {
+// findMessage is lookupMessage that fails the test on an error.
+func findMessage(t *testing.T, s *server, provider, providerID string) (apiMessage, bool) {
 	t.Helper()
-	m, ok, err := s.findMessage(sid)
+	m, ok, err := s.lookupMessage(provider, providerID)
 	if err != nil {
-		t.Fatalf("finding %s: %v", sid, err)
+		t.Fatalf("finding %s message %s: %v", provider, providerID, err)
 	}
+	return m, ok
+}
+
+// mustFindMessage is findMessage that requires the message to exist.
+func mustFindMessage(t *testing.T, s *server, provider, providerID string) apiMessage {
+	t.Helper()
+	m, ok := findMessage(t, s, provider, providerID)
 	if !ok {
-		t.Fatalf("message %s not found", sid)
+		t.Fatalf("%s message %s not found", provider, providerID)
 	}
 	return m
 }
 
-// mustNotFind requires that no message has the MessageSid.
+// mustFind is mustFindMessage for the Twilio message with the MessageSid.
+func (s *server) mustFind(t *testing.T, sid string) apiMessage {
+	t.Helper()
+	return mustFindMessage(t, s, "twilio", sid)
+}
+
+// mustNotFind requires that no Twilio message has the MessageSid.
 func (s *server) mustNotFind(t *testing.T, sid string) {
 	t.Helper()
-	m, ok, err := s.findMessage(sid)
-	if err != nil {
-		t.Fatalf("finding %s: %v", sid, err)
-	}
-	if ok {
+	if m, ok := findMessage(t, s, "twilio", sid); ok {
 		t.Fatalf("message %s stored as %+v, want nothing stored", sid, m)
+	}
+}
+
+// checkStatus checks a message's status and error code.
+func checkStatus(t *testing.T, m apiMessage, status, errorCode string) {
+	t.Helper()
+	if m.Status != status || m.ErrorCode != errorCode {
+		t.Errorf("%s message %s: status %q error_code %q, want %q %q", m.Provider, m.ProviderID, m.Status, m.ErrorCode, status, errorCode)
 	}
 }

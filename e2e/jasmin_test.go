@@ -44,7 +44,7 @@ func (s *server) jasminMust(t *testing.T, method, path string, fields url.Values
 // running server and reads the messages back through the JSON API.
 func TestEndToEndJasmin(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, db database) {
-		s := startGatewayServer(t, db)
+		s := startServerEnv(t, db, gatewayEnv...)
 		const id = "16fd2706-8baf-433b-82eb-8c7fada847da"
 
 		t.Run("level 3: submit accepted, then delivered", func(t *testing.T) {
@@ -53,9 +53,9 @@ func TestEndToEndJasmin(t *testing.T) {
 				"id": {id}, "id_smsc": {"2567"}, "message_status": {"DELIVRD"}, "level": {"3"}, "connector": {"smppc-e2e"},
 				"subdate": {"2603141509"}, "donedate": {"2603141530"}, "sub": {"001"}, "dlvrd": {"001"}, "err": {"000"}, "text": {"Your code"},
 			})
-			m := s.gatewayMustFind(t, "jasmin", id)
-			checkGatewayMessage(t, m, "delivered", "")
-			checkTimeline(t, m.apiMessage, []string{"sent", "delivered"}, []bool{true, true})
+			m := mustFindMessage(t, s, "jasmin", id)
+			checkStatus(t, m, "delivered", "")
+			checkTimeline(t, m, []string{"sent", "delivered"}, []bool{true, true})
 			if e := m.Events[1]; e.ProviderTime == nil || !e.ProviderTime.Equal(time.Date(2026, 3, 14, 15, 30, 0, 0, time.UTC)) {
 				t.Errorf("delivered provider_time = %v, want donedate", e.ProviderTime)
 			}
@@ -63,8 +63,8 @@ func TestEndToEndJasmin(t *testing.T) {
 
 		t.Run("level 1 refusal", func(t *testing.T) {
 			s.jasminMust(t, http.MethodPost, jasmin.StatusPath, url.Values{"id": {"jasmin-e2e-2"}, "message_status": {"ESME_RTHROTTLED"}, "level": {"1"}})
-			m := s.gatewayMustFind(t, "jasmin", "jasmin-e2e-2")
-			checkGatewayMessage(t, m, "failed", "ESME_RTHROTTLED")
+			m := mustFindMessage(t, s, "jasmin", "jasmin-e2e-2")
+			checkStatus(t, m, "failed", "ESME_RTHROTTLED")
 			if m.Error == nil || m.Error.Category != "rate_limited" {
 				t.Errorf("error %+v, want rate_limited", m.Error)
 			}
@@ -76,10 +76,10 @@ func TestEndToEndJasmin(t *testing.T) {
 				"origin-connector": {"smppc-e2e"}, "priority": {"0"}, "coding": {"0"}, "validity": {"none"},
 				"content": {"Hello from a handset"}, "binary": {"48656c6c6f2066726f6d20612068616e64736574"},
 			})
-			m := s.gatewayMustFind(t, "jasmin", "1113edca-0d1e-4a4f-b0e5-a0aa02e56d4f")
-			checkGatewayMessage(t, m, "received", "")
+			m := mustFindMessage(t, s, "jasmin", "1113edca-0d1e-4a4f-b0e5-a0aa02e56d4f")
+			checkStatus(t, m, "received", "")
 			if m.Direction != "inbound" || m.Body == nil || *m.Body != "Hello from a handset" || m.Account != "default" {
-				t.Errorf("message %+v", m.apiMessage)
+				t.Errorf("message %+v", m)
 			}
 		})
 
@@ -92,7 +92,7 @@ func TestEndToEndJasmin(t *testing.T) {
 			if res.status != http.StatusBadRequest {
 				t.Errorf("unknown status: %d (%s), want 400", res.status, res.body)
 			}
-			if _, ok := s.gatewayFind(t, "jasmin", "jasmin-e2e-4"); ok {
+			if _, ok := findMessage(t, s, "jasmin", "jasmin-e2e-4"); ok {
 				t.Error("a refused receipt was stored")
 			}
 		})

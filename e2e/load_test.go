@@ -166,7 +166,7 @@ func checkAcknowledged(t *testing.T, s *server, acks map[string][]string) {
 					return
 				}
 				sid := sids[i]
-				m, ok, err := s.findMessage(sid)
+				m, ok, err := s.lookupMessage("twilio", sid)
 				switch {
 				case err != nil:
 					report("%s: %v", sid, err)

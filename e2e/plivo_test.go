@@ -42,7 +42,7 @@ func plivoCallback(uuid, parent, part, status, errorCode string) url.Values {
 // running server and reads them back through the JSON API.
 func TestEndToEndPlivo(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, db database) {
-		s := startVonagePlivoServer(t, db)
+		s := startServerEnv(t, db, vonagePlivoEnv...)
 
 		t.Run("status callbacks", func(t *testing.T) {
 			id := "e2e00001-7f1d-11e1-8ea7-1231380bc196"
@@ -51,7 +51,7 @@ func TestEndToEndPlivo(t *testing.T) {
 					t.Fatalf("%s: status %d (%s), want 200", st, res.status, res.body)
 				}
 			}
-			m, ok := s.lookupProviderMessage(t, "plivo", id)
+			m, ok := findMessage(t, s, "plivo", id)
 			if !ok {
 				t.Fatal("callback not stored")
 			}
@@ -69,17 +69,17 @@ func TestEndToEndPlivo(t *testing.T) {
 			if res := s.plivoPost(t, plivo.StatusPath, plivoCallback(parent, parent, "1 of 2", "delivered", ""), plivoAuthToken); res.status != http.StatusOK {
 				t.Fatalf("part 1: %d (%s)", res.status, res.body)
 			}
-			if m, _ := s.lookupProviderMessage(t, "plivo", parent); m.Status != "partially_delivered" {
+			if m, _ := findMessage(t, s, "plivo", parent); m.Status != "partially_delivered" {
 				t.Errorf("after part 1: %s, want partially_delivered", m.Status)
 			}
 			if res := s.plivoPost(t, plivo.StatusPath, plivoCallback(second, parent, "2 of 2", "delivered", ""), plivoAuthToken); res.status != http.StatusOK {
 				t.Fatalf("part 2: %d (%s)", res.status, res.body)
 			}
-			m, _ := s.lookupProviderMessage(t, "plivo", parent)
+			m, _ := findMessage(t, s, "plivo", parent)
 			if m.Status != "delivered" || len(m.Parts) != 2 {
 				t.Errorf("after both parts: %s with parts %+v, want delivered with 2", m.Status, m.Parts)
 			}
-			if _, ok := s.lookupProviderMessage(t, "plivo", second); ok {
+			if _, ok := findMessage(t, s, "plivo", second); ok {
 				t.Error("a part was stored as a message of its own")
 			}
 		})
@@ -92,9 +92,9 @@ func TestEndToEndPlivo(t *testing.T) {
 			if res.status != http.StatusOK || !strings.Contains(string(res.body), "<Response>") {
 				t.Fatalf("inbound: %d %q, want 200 with an empty Response", res.status, res.body)
 			}
-			m, _ := s.lookupProviderMessage(t, "plivo", id)
+			m, _ := findMessage(t, s, "plivo", id)
 			if m.Status != "received" || m.Direction != "inbound" || m.Body == nil || *m.Body != "Hello from Plivo" {
-				t.Errorf("inbound message %+v", m.apiMessage)
+				t.Errorf("inbound message %+v", m)
 			}
 		})
 
@@ -111,7 +111,7 @@ func TestEndToEndPlivo(t *testing.T) {
 			if res := s.plivoPost(t, plivo.StatusPath+"?account=SAE2E0000000000000FF", form, plivoAuthToken); res.status != http.StatusForbidden {
 				t.Errorf("unconfigured account: %d, want 403", res.status)
 			}
-			if _, ok := s.lookupProviderMessage(t, "plivo", id); ok {
+			if _, ok := findMessage(t, s, "plivo", id); ok {
 				t.Error("a refused callback was stored")
 			}
 		})

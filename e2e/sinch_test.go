@@ -3,7 +3,6 @@ package e2e
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,7 +29,7 @@ func TestEndToEndSinch(t *testing.T) {
 			batch := "01E2E0SINCH0BATCH000000001"
 			s.sinchMustPost(t, sinchReport(batch, "12017777777", "Delivered", 0))
 			s.sinchMustPost(t, sinchReport(batch, "12017777777", "Dispatched", 401))
-			m := s.sinchFind(t, batch+":12017777777")
+			m := mustFindMessage(t, s, "sinch", batch+":12017777777")
 			if m.Status != "delivered" || m.Account != sinchPlan || m.To != "+12017777777" || m.ErrorCode != "" {
 				t.Errorf("message = %s %s to %s error %q, want delivered on %s to +12017777777", m.Status, m.Account, m.To, m.ErrorCode, sinchPlan)
 			}
@@ -42,7 +41,7 @@ func TestEndToEndSinch(t *testing.T) {
 		t.Run("aborted with a code", func(t *testing.T) {
 			batch := "01E2E0SINCH0BATCH000000002"
 			s.sinchMustPost(t, sinchReport(batch, "12010000000", "Aborted", 412))
-			m := s.sinchFind(t, batch+":12010000000")
+			m := mustFindMessage(t, s, "sinch", batch+":12010000000")
 			if m.Status != "failed" || m.ErrorCode != "412" || m.Error == nil || m.Error.Category != "account_or_billing" {
 				t.Errorf("message = %s %q %+v, want failed 412 account_or_billing", m.Status, m.ErrorCode, m.Error)
 			}
@@ -54,7 +53,7 @@ func TestEndToEndSinch(t *testing.T) {
 			for range 2 {
 				s.sinchMustPost(t, body)
 			}
-			m := s.sinchFind(t, id)
+			m := mustFindMessage(t, s, "sinch", id)
 			if m.Status != "received" || m.Direction != "inbound" || m.Body == nil || *m.Body != "Hello from a handset" || len(m.Events) != 1 {
 				t.Errorf("message = %s %s body %v, %d events; want received inbound with its body, 1 event", m.Status, m.Direction, m.Body, len(m.Events))
 			}
@@ -85,7 +84,7 @@ func TestEndToEndSinch(t *testing.T) {
 				}
 				checkErrorJSON(t, res, "")
 			}
-			if _, ok := s.sinchLookup(t, batch+":12017777777"); ok {
+			if _, ok := findMessage(t, s, "sinch", batch+":12017777777"); ok {
 				t.Error("a refused callback was stored")
 			}
 		})
@@ -120,33 +119,4 @@ func (s *server) sinchMustPost(t *testing.T, body string) {
 	if res.status != http.StatusOK {
 		t.Fatalf("Sinch callback: status %d (%s), want 200", res.status, res.body)
 	}
-}
-
-// sinchLookup reads the Sinch message with the provider id, with its
-// timeline; ok is false when there is none.
-func (s *server) sinchLookup(t *testing.T, id string) (apiMessage, bool) {
-	t.Helper()
-	var list struct {
-		Messages []apiMessage `json:"messages"`
-	}
-	q := url.Values{"provider": {"sinch"}, "provider_id": {id}}
-	s.mustCall(t, http.MethodGet, "/api/v1/messages?"+q.Encode(), nil, &list, http.StatusOK)
-	if len(list.Messages) == 0 {
-		return apiMessage{}, false
-	}
-	if len(list.Messages) > 1 {
-		t.Fatalf("%d messages with provider_id %s, want 1", len(list.Messages), id)
-	}
-	var m apiMessage
-	s.mustCall(t, http.MethodGet, fmt.Sprintf("/api/v1/messages/%d", list.Messages[0].ID), nil, &m, http.StatusOK)
-	return m, true
-}
-
-func (s *server) sinchFind(t *testing.T, id string) apiMessage {
-	t.Helper()
-	m, ok := s.sinchLookup(t, id)
-	if !ok {
-		t.Fatalf("Sinch message %s not found", id)
-	}
-	return m
 }

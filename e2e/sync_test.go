@@ -97,7 +97,7 @@ func TestEndToEndTwilioSync(t *testing.T) {
 		s.mustSend(t, callback{Sid: stale, Status: "sent"})
 		s.mustSend(t, callback{Sid: enriched, Status: "delivered"})
 
-		env := []string{"SMSTRACK_TWILIO_ACCOUNTS=" + accountSid + ":" + authToken}
+		env := []string{twilioAccountsEnv}
 		out, errOut, err := runCLI(t, db, env, "sync", "twilio", "--api-url", api.URL, "--since", "2d", "--json")
 		if err != nil {
 			t.Fatalf("smstrack sync: %v\n%s\n%s", err, out, errOut)
@@ -153,7 +153,7 @@ func TestEndToEndTwilioEnrichment(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, db database) {
 		const sid = "SMe2e0enrich000000000000000000001"
 		api := fakeTwilio(t, []map[string]any{twilioResource(sid, "delivered", "outbound-api", "Hello from the API", time.Now().Add(-time.Minute))})
-		s := startServerEnv(t, db, "SMSTRACK_TWILIO_ENRICH=true", "SMSTRACK_TWILIO_ENRICH_INTERVAL=100ms",
+		s := startServerEnv(t, db, twilioAccountsEnv, "SMSTRACK_TWILIO_ENRICH=true", "SMSTRACK_TWILIO_ENRICH_INTERVAL=100ms",
 			"SMSTRACK_TWILIO_ENRICH_RATE=50", "SMSTRACK_TWILIO_API_URL="+api.URL)
 		s.mustSend(t, callback{Sid: sid, Status: "delivered"})
 		deadline := time.Now().Add(8 * time.Second)
@@ -171,41 +171,4 @@ func TestEndToEndTwilioEnrichment(t *testing.T) {
 			time.Sleep(100 * time.Millisecond)
 		}
 	})
-}
-
-// startServerEnv is startServer with extra environment for the server.
-func startServerEnv(t *testing.T, db database, env ...string) *server {
-	t.Helper()
-	listening := make(chan string, 1)
-	logs := &logWriter{onLine: func(line string) {
-		if m := listeningLine.FindStringSubmatch(line); m != nil {
-			select {
-			case listening <- m[1]:
-			default:
-			}
-		}
-	}}
-	cmd := exec.Command(binary, append([]string{"serve", "--addr", "127.0.0.1:0"}, db.flags...)...)
-	cmd.Env = childEnv(append([]string{"SMSTRACK_TWILIO_ACCOUNTS=" + accountSid + ":" + authToken, "SMSTRACK_LOG_LEVEL=info"}, env...)...)
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting smstrack serve: %v", err)
-	}
-	s := &server{cmd: cmd, key: db.key, logs: logs, done: make(chan struct{}), client: &http.Client{Timeout: 20 * time.Second}}
-	go func() { s.exit = cmd.Wait(); close(s.done) }()
-	t.Cleanup(func() {
-		s.kill()
-		if t.Failed() {
-			t.Logf("log of smstrack serve:\n%s", logs.tail(16<<10))
-		}
-	})
-	select {
-	case s.addr = <-listening:
-	case <-s.done:
-		t.Fatalf("smstrack serve exited before listening: %v\n%s", s.exit, logs.tail(8<<10))
-	case <-time.After(startTimeout):
-		t.Fatalf("smstrack serve did not log its address within %v", startTimeout)
-	}
-	s.base = "http://" + s.addr
-	return s
 }

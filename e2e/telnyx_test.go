@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,7 +32,7 @@ func TestEndToEndTelnyx(t *testing.T) {
 			id := "e2e00000-0000-4000-8000-000000000001"
 			s.telnyxMustPost(t, telnyxEvent("message.finalized", id, "delivered", ""), time.Now())
 			s.telnyxMustPost(t, telnyxEvent("message.sent", id, "sent", ""), time.Now())
-			m := s.telnyxFind(t, id)
+			m := mustFindMessage(t, s, "telnyx", id)
 			if m.Status != "delivered" || m.Account != telnyxProfile || m.Direction != "outbound" || m.To != "+18665550001" {
 				t.Errorf("message = %s %s %s to %s, want delivered on %s, outbound to +18665550001", m.Status, m.Account, m.Direction, m.To, telnyxProfile)
 			}
@@ -48,7 +47,7 @@ func TestEndToEndTelnyx(t *testing.T) {
 		t.Run("delivery failed with an error", func(t *testing.T) {
 			id := "e2e00000-0000-4000-8000-000000000002"
 			s.telnyxMustPost(t, telnyxEvent("message.finalized", id, "delivery_failed", "40002"), time.Now())
-			m := s.telnyxFind(t, id)
+			m := mustFindMessage(t, s, "telnyx", id)
 			if m.Status != "undelivered" || m.ErrorCode != "40002" || m.Error == nil || m.Error.Category != "content_filtered" {
 				t.Errorf("message = %s %q %+v, want undelivered 40002 content_filtered", m.Status, m.ErrorCode, m.Error)
 			}
@@ -60,7 +59,7 @@ func TestEndToEndTelnyx(t *testing.T) {
 			for range 2 {
 				s.telnyxMustPost(t, body, time.Now())
 			}
-			m := s.telnyxFind(t, id)
+			m := mustFindMessage(t, s, "telnyx", id)
 			if m.Status != "received" || m.Direction != "inbound" || m.Body == nil || *m.Body != "Hello from a handset" || len(m.Events) != 1 {
 				t.Errorf("message = %s %s body %v, %d events; want received inbound with its body, 1 event", m.Status, m.Direction, m.Body, len(m.Events))
 			}
@@ -99,7 +98,7 @@ func TestEndToEndTelnyx(t *testing.T) {
 				}
 				checkErrorJSON(t, res, "")
 			}
-			if _, ok := s.telnyxLookup(t, id); ok {
+			if _, ok := findMessage(t, s, "telnyx", id); ok {
 				t.Errorf("a refused webhook was stored")
 			}
 		})
@@ -149,33 +148,4 @@ func (s *server) telnyxMustPost(t *testing.T, body string, ts time.Time) {
 	if res.status != http.StatusOK {
 		t.Fatalf("Telnyx webhook: status %d (%s), want 200", res.status, res.body)
 	}
-}
-
-// telnyxLookup reads the Telnyx message with the provider id, with its
-// timeline; ok is false when there is none.
-func (s *server) telnyxLookup(t *testing.T, id string) (apiMessage, bool) {
-	t.Helper()
-	var list struct {
-		Messages []apiMessage `json:"messages"`
-	}
-	q := url.Values{"provider": {"telnyx"}, "provider_id": {id}}
-	s.mustCall(t, http.MethodGet, "/api/v1/messages?"+q.Encode(), nil, &list, http.StatusOK)
-	if len(list.Messages) == 0 {
-		return apiMessage{}, false
-	}
-	if len(list.Messages) > 1 {
-		t.Fatalf("%d messages with provider_id %s, want 1", len(list.Messages), id)
-	}
-	var m apiMessage
-	s.mustCall(t, http.MethodGet, fmt.Sprintf("/api/v1/messages/%d", list.Messages[0].ID), nil, &m, http.StatusOK)
-	return m, true
-}
-
-func (s *server) telnyxFind(t *testing.T, id string) apiMessage {
-	t.Helper()
-	m, ok := s.telnyxLookup(t, id)
-	if !ok {
-		t.Fatalf("Telnyx message %s not found", id)
-	}
-	return m
 }

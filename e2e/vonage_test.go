@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,87 +20,11 @@ const (
 	plivoAuthToken = "e2e-plivo-auth-token-a1"
 )
 
-// startVonagePlivoServer starts `smstrack serve` on db with a signed Vonage
-// account (HMAC-SHA256) and a Plivo account configured, like startServer.
-func startVonagePlivoServer(t *testing.T, db database) *server {
-	t.Helper()
-	listening := make(chan string, 1)
-	logs := &logWriter{onLine: func(line string) {
-		if m := listeningLine.FindStringSubmatch(line); m != nil {
-			select {
-			case listening <- m[1]:
-			default:
-			}
-		}
-	}}
-	cmd := exec.Command(binary, append([]string{"serve", "--addr", "127.0.0.1:0"}, db.flags...)...)
-	cmd.Env = childEnv(
-		"SMSTRACK_VONAGE_ACCOUNTS="+vonageKey+":"+vonageSecret+":sha256",
-		"SMSTRACK_PLIVO_ACCOUNTS="+plivoAuthID+":"+plivoAuthToken,
-		"SMSTRACK_LOG_LEVEL=info")
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting smstrack serve: %v", err)
-	}
-	s := &server{cmd: cmd, key: db.key, logs: logs, done: make(chan struct{}),
-		client: &http.Client{Timeout: 20 * time.Second}}
-	go func() {
-		s.exit = cmd.Wait()
-		close(s.done)
-	}()
-	t.Cleanup(func() {
-		s.kill()
-		s.client.CloseIdleConnections()
-		if t.Failed() {
-			t.Logf("log of smstrack serve on %s:\n%s", s.addr, logs.tail(16<<10))
-		}
-	})
-	timer := time.NewTimer(startTimeout)
-	defer timer.Stop()
-	select {
-	case s.addr = <-listening:
-	case <-s.done:
-		t.Fatalf("smstrack serve exited before listening: %v\n%s", s.exit, logs.tail(8<<10))
-	case <-timer.C:
-		t.Fatalf("smstrack serve did not log its address within %v\n%s", startTimeout, logs.tail(8<<10))
-	}
-	s.base = "http://" + s.addr
-	return s
-}
-
-// providerMessage is the part of the API's message these tests read.
-type providerMessage struct {
-	apiMessage
-	Price   string `json:"price"`
-	Network struct {
-		MCC string `json:"mcc"`
-		MNC string `json:"mnc"`
-	} `json:"network"`
-	Parts []struct {
-		ID     string `json:"id"`
-		Status string `json:"status"`
-	} `json:"parts"`
-}
-
-// lookupProviderMessage finds a message by provider and provider id through
-// the list endpoint and reads it with its timeline.
-func (s *server) lookupProviderMessage(t *testing.T, provider, id string) (providerMessage, bool) {
-	t.Helper()
-	var list struct {
-		Messages []apiMessage `json:"messages"`
-	}
-	q := url.Values{"provider": {provider}, "provider_id": {id}}
-	s.mustCall(t, http.MethodGet, "/api/v1/messages?"+q.Encode(), nil, &list, http.StatusOK)
-	switch len(list.Messages) {
-	case 0:
-		return providerMessage{}, false
-	case 1:
-	default:
-		t.Fatalf("%d %s messages with provider_id %s, want 1", len(list.Messages), provider, id)
-	}
-	var m providerMessage
-	s.mustCall(t, http.MethodGet, fmt.Sprintf("/api/v1/messages/%d", list.Messages[0].ID), nil, &m, http.StatusOK)
-	return m, true
+// vonagePlivoEnv configures a signed Vonage account (HMAC-SHA256) and a
+// Plivo account for startServerEnv.
+var vonagePlivoEnv = []string{
+	"SMSTRACK_VONAGE_ACCOUNTS=" + vonageKey + ":" + vonageSecret + ":sha256",
+	"SMSTRACK_PLIVO_ACCOUNTS=" + plivoAuthID + ":" + plivoAuthToken,
 }
 
 // vonageSigned adds timestamp, nonce and an HMAC-SHA256 sig as Vonage does.
@@ -149,7 +72,7 @@ func (s *server) vonageSend(t *testing.T, method, path string, v url.Values) res
 // running server and reads them back through the JSON API.
 func TestEndToEndVonage(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, db database) {
-		s := startVonagePlivoServer(t, db)
+		s := startServerEnv(t, db, vonagePlivoEnv...)
 
 		t.Run("receipts by GET and POST", func(t *testing.T) {
 			id := "0B00000E2E000001"
@@ -158,12 +81,12 @@ func TestEndToEndVonage(t *testing.T) {
 					t.Fatalf("%s %s: status %d (%s), want 200", tc.method, tc.status, res.status, res.body)
 				}
 			}
-			m, ok := s.lookupProviderMessage(t, "vonage", id)
+			m, ok := findMessage(t, s, "vonage", id)
 			if !ok {
 				t.Fatal("receipt not stored")
 			}
 			if m.Status != "delivered" || m.Account != vonageKey || m.To != "447700900000" || m.From != "AcmeInc" {
-				t.Errorf("message %+v, want delivered to 447700900000 from AcmeInc of %s", m.apiMessage, vonageKey)
+				t.Errorf("message %+v, want delivered to 447700900000 from AcmeInc of %s", m, vonageKey)
 			}
 			if got := m.statuses(); strings.Join(got, ",") != "sent,delivered" {
 				t.Errorf("timeline %v, want sent then delivered (the repeat deduped)", got)
@@ -183,7 +106,7 @@ func TestEndToEndVonage(t *testing.T) {
 					t.Fatalf("%s: status %d (%s)", st, res.status, res.body)
 				}
 			}
-			m, _ := s.lookupProviderMessage(t, "vonage", id)
+			m, _ := findMessage(t, s, "vonage", id)
 			if m.Status != "undelivered" || m.ErrorCode != "expired" || m.Error == nil || m.Error.Category != "expired" {
 				t.Errorf("message %s %s %+v, want undelivered, error expired of category expired", m.Status, m.ErrorCode, m.Error)
 			}
@@ -199,9 +122,9 @@ func TestEndToEndVonage(t *testing.T) {
 			if res := s.vonageSend(t, http.MethodGet, vonage.InboundPath, vonageSigned(v, time.Now(), vonageSecret)); res.status != http.StatusOK {
 				t.Fatalf("inbound: status %d (%s)", res.status, res.body)
 			}
-			m, _ := s.lookupProviderMessage(t, "vonage", id)
+			m, _ := findMessage(t, s, "vonage", id)
 			if m.Status != "received" || m.Direction != "inbound" || m.Body == nil || *m.Body != "Hello from Vonage" {
-				t.Errorf("inbound message %+v", m.apiMessage)
+				t.Errorf("inbound message %+v", m)
 			}
 		})
 
@@ -226,7 +149,7 @@ func TestEndToEndVonage(t *testing.T) {
 			} else {
 				checkErrorJSON(t, res, "status")
 			}
-			if _, ok := s.lookupProviderMessage(t, "vonage", id); ok {
+			if _, ok := findMessage(t, s, "vonage", id); ok {
 				t.Error("a refused receipt was stored")
 			}
 		})
