@@ -32,9 +32,14 @@ type Message struct {
 	Content    Content // what the body says and how it was kept
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
-	Reported   bool    // the app itself reported this message (POST /api/v1/messages)
-	State      State   // how the status was decided; Status and ErrorCode mirror it
-	Events     []Event // the timeline, oldest first; filled only by GetMessage
+	Reported   bool // the app itself reported this message (POST /api/v1/messages)
+
+	ConversationID    int64 // 0 while a number is unknown
+	ReplyTo           int64 // inbound: the outbound message it answers
+	ResponseTime      *time.Duration
+	RecipientOptedOut bool    // outbound: sent to a pair that had opted out
+	State             State   // how the status was decided; Status and ErrorCode mirror it
+	Events            []Event // the timeline, oldest first; filled only by GetMessage
 }
 
 // Content is what the analysis of a body found, computed from the body as
@@ -140,11 +145,12 @@ func (in *EventInput) ComputeDedupeKey() {
 
 // EventResult tells what became of one event handed to the store.
 type EventResult struct {
-	MessageID int64
-	EventID   int64 // 0 for a duplicate
-	Duplicate bool  // the same callback had been stored before
-	Applied   bool  // it changed the message's status
-	Status    Status
+	MessageID      int64
+	ConversationID int64 // 0 while the message's numbers are unknown
+	EventID        int64 // 0 for a duplicate
+	Duplicate      bool  // the same callback had been stored before
+	Applied        bool  // it changed the message's status
+	Status         Status
 }
 
 // RejectedRequest is a request we refused as malformed, kept so an operator

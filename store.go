@@ -27,6 +27,7 @@ type Store interface {
 
 	ContentReader
 	MediaArchiveStore
+	ConversationStore
 
 	// ApplyRetention removes the bodies of messages created before the
 	// time (from messages and event payloads), or with deleteMessages the

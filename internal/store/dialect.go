@@ -23,12 +23,14 @@ type dialect struct {
 	// statement cache. PostgreSQL is a round trip away: it gets multi-row
 	// statements.
 	rowAtATime bool
-	cache      sync.Map // query text -> rebound text
+	// greatest is the two-argument maximum: MAX in SQLite, GREATEST in PostgreSQL.
+	greatest string
+	cache    sync.Map // query text -> rebound text
 }
 
 var (
-	sqliteDialect   = &dialect{name: "sqlite", ilike: "LIKE", rowAtATime: true}
-	postgresDialect = &dialect{name: "postgres", forUpdate: " FOR UPDATE", numbered: true, ilike: "ILIKE"}
+	sqliteDialect   = &dialect{name: "sqlite", ilike: "LIKE", rowAtATime: true, greatest: "MAX"}
+	postgresDialect = &dialect{name: "postgres", forUpdate: " FOR UPDATE", numbered: true, ilike: "ILIKE", greatest: "GREATEST"}
 )
 
 // q returns query with placeholders in the dialect's form.

@@ -139,11 +139,14 @@ func (db *DB) applyEvents(ctx context.Context, events []*smstrack.EventInput) ([
 		freshIndex = append(freshIndex, i)
 	}
 
+	if err := db.assignConversations(ctx, tx, touched, orig); err != nil {
+		return nil, err
+	}
 	if err := db.insertMessages(ctx, tx, created); err != nil {
 		return nil, err
 	}
 	for i, m := range byEvent {
-		results[i].MessageID, results[i].Status = m.ID, m.State.Status
+		results[i].MessageID, results[i].Status, results[i].ConversationID = m.ID, m.State.Status, m.ConversationID
 		events[i].MessageID = m.ID
 	}
 	ids, err := db.insertEvents(ctx, tx, fresh)
@@ -396,7 +399,8 @@ func (db *DB) insertEvents(ctx context.Context, tx *sql.Tx, events []*smstrack.E
 // integerColumns are the message columns bound as integers; the rest are text.
 var integerColumns = func() map[string]bool {
 	m := map[string]bool{"id": true, "segments": true, "created_at": true, "updated_at": true,
-		"reported": true, "decided_at": true, "decided_provider_time": true, "characters": true, "part_count": true}
+		"reported": true, "decided_at": true, "decided_provider_time": true, "characters": true, "part_count": true,
+		"conversation_id": true, "reply_to": true, "response_time_ms": true, "recipient_opted_out": true}
 	for _, s := range smstrack.Statuses {
 		m[stageColumn(s)] = true
 	}

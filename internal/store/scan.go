@@ -19,7 +19,7 @@ var messageColumns = func() []string {
 		"encoding", "price", "price_unit", "tags", "created_at", "updated_at", "reported",
 		"decided_at", "decided_provider_time", "country", "characters", "non_gsm", "sentiment",
 		"sentiment_label", "keyword", "body_hash", "body_policy", "parts", "part_count", "mcc", "mnc",
-		"carrier", "number_type"}
+		"carrier", "number_type", "conversation_id", "reply_to", "response_time_ms", "recipient_opted_out"}
 	for _, s := range smstrack.Statuses {
 		cols = append(cols, stageColumn(s))
 	}
@@ -53,6 +53,8 @@ func scanMessage(row scanner) (*smstrack.Message, error) {
 		reported              int64
 		decided, providerTime sql.NullInt64
 		nonGSM, parts         string
+		responseMs            sql.NullInt64
+		optedOut              int64
 		sentiment             sql.NullFloat64
 		stages                [len(smstrack.Statuses)]sql.NullInt64
 	)
@@ -61,7 +63,8 @@ func scanMessage(row scanner) (*smstrack.Message, error) {
 		&m.Encoding, &m.Price, &m.PriceUnit, &tags, &created, &updated, &reported,
 		&decided, &providerTime, &m.Country, &m.Content.Characters, &nonGSM, &sentiment,
 		&m.Content.SentimentLabel, &m.Content.Keyword, &m.Content.BodyHash, &m.Content.BodyPolicy,
-		&parts, &m.State.PartCount, &m.Network.MCC, &m.Network.MNC, &m.Network.Carrier, &m.Network.NumberType}
+		&parts, &m.State.PartCount, &m.Network.MCC, &m.Network.MNC, &m.Network.Carrier, &m.Network.NumberType,
+		&m.ConversationID, &m.ReplyTo, &responseMs, &optedOut}
 	for i := range stages {
 		dest = append(dest, &stages[i])
 	}
@@ -91,6 +94,11 @@ func scanMessage(row scanner) (*smstrack.Message, error) {
 	if sentiment.Valid {
 		m.Content.Sentiment = &sentiment.Float64
 	}
+	if responseMs.Valid {
+		d := time.Duration(responseMs.Int64) * time.Millisecond
+		m.ResponseTime = &d
+	}
+	m.RecipientOptedOut = optedOut != 0
 	m.CreatedAt = fromMicros(created)
 	m.UpdatedAt = fromMicros(updated)
 	m.Reported = reported != 0
@@ -111,7 +119,10 @@ func scanMessage(row scanner) (*smstrack.Message, error) {
 
 // messageValues returns the values of m in messageColumns order, without id.
 func messageValues(m *smstrack.Message) []any {
-	var body, sentiment any
+	var body, sentiment, responseMs any
+	if m.ResponseTime != nil {
+		responseMs = m.ResponseTime.Milliseconds()
+	}
 	if m.Body != nil {
 		body = cleanText(*m.Body)
 	}
@@ -125,7 +136,8 @@ func messageValues(m *smstrack.Message) []any {
 		cleanText(m.Country), m.Content.Characters, jsonText(m.Content.NonGSM), sentiment,
 		m.Content.SentimentLabel, m.Content.Keyword, m.Content.BodyHash, m.Content.BodyPolicy,
 		jsonText(m.State.Parts), m.State.PartCount, cleanText(m.Network.MCC), cleanText(m.Network.MNC),
-		cleanText(m.Network.Carrier), cleanText(m.Network.NumberType)}
+		cleanText(m.Network.Carrier), cleanText(m.Network.NumberType),
+		m.ConversationID, m.ReplyTo, responseMs, boolInt(m.RecipientOptedOut)}
 	for _, t := range m.State.Stages {
 		vals = append(vals, nullMicros(t))
 	}

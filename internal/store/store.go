@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver, registered as "pgx"
 	_ "github.com/mattn/go-sqlite3"    // SQLite driver, registered as "sqlite3"
@@ -26,6 +27,8 @@ type DB struct {
 	reader  *sql.DB
 	dialect *dialect
 	wal     *walSyncer // SQLite: makes commits durable; nil on PostgreSQL
+
+	replyWindow time.Duration // see SetReplyWindow
 }
 
 var _ smstrack.Store = (*DB)(nil)
