@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -71,4 +72,97 @@ type ActionStore interface {
 	RecordAction(ctx context.Context, a Action) (*Action, error)
 	// ListActions returns a message's actions, oldest first.
 	ListActions(ctx context.Context, messageID int64) ([]Action, error)
+}
+
+// ActionSourceAPI and ActionSourceTwilioFeedback name where an action came from.
+const (
+	ActionSourceAPI            = "api"
+	ActionSourceTwilioFeedback = "twilio_feedback"
+)
+
+// ConversionReader answers how many sent messages led to an action; the
+// stores implement it.
+type ConversionReader interface {
+	// ConversionStats counts the outbound messages matching f, grouped by
+	// the dimensions of groupBy (none: one group of totals).
+	ConversionStats(ctx context.Context, f MessageFilter, groupBy []ConversionDimension) ([]ConversionGroup, error)
+}
+
+// ConversionDimension is what conversion figures may be grouped by:
+// provider, from, country, carrier, status or tag:<key>.
+type ConversionDimension string
+
+// MaxConversionDimensions bounds group_by, so a query stays one grouped scan.
+const MaxConversionDimensions = 4
+
+// ParseConversionDimensions reads a comma-separated group_by list.
+func ParseConversionDimensions(s string) ([]ConversionDimension, error) {
+	var out []ConversionDimension
+	seen := map[ConversionDimension]bool{}
+	for _, part := range strings.Split(s, ",") {
+		d := ConversionDimension(strings.TrimSpace(part))
+		switch {
+		case d == "":
+			continue
+		case d == "provider" || d == "from" || d == "country" || d == "carrier" || d == "status":
+		case strings.HasPrefix(string(d), "tag:") && len(d) > len("tag:"):
+		default:
+			return nil, FieldError("group_by", "unknown group %q: use provider, from, country, carrier, status or tag:<key>", d)
+		}
+		if !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	if len(out) > MaxConversionDimensions {
+		return nil, FieldError("group_by", "group by at most %d dimensions", MaxConversionDimensions)
+	}
+	return out, nil
+}
+
+// TagKey returns the tag key of a tag:<key> dimension, and "" for the others.
+func (d ConversionDimension) TagKey() string {
+	k, _ := strings.CutPrefix(string(d), "tag:")
+	if k == string(d) {
+		return ""
+	}
+	return k
+}
+
+// ConversionGroup holds the conversion figures of one group of outbound
+// messages. A message converts when any of its actions Converts; its time
+// to convert runs from its creation to the first such action.
+type ConversionGroup struct {
+	Key                   map[string]string // dimension -> value; empty for the totals
+	Sent                  int               // outbound messages
+	Delivered             int               // of which delivered (or read)
+	Converted             int               // of which converted
+	DeliveredNotConverted int               // delivered, yet no converting action
+	// TimeToConvertP50 and TimeToConvertP90 are percentiles of the time to
+	// convert, nil when nothing converted.
+	TimeToConvertP50 *time.Duration
+	TimeToConvertP90 *time.Duration
+	// TimesSampled is how many conversions the percentiles are computed
+	// over; below Converted when the sample bound cut them.
+	TimesSampled int
+}
+
+// ConversionRate is Converted over Sent, 0 for an empty group.
+func (g ConversionGroup) ConversionRate() float64 {
+	if g.Sent == 0 {
+		return 0
+	}
+	return float64(g.Converted) / float64(g.Sent)
+}
+
+// FirstConversion returns the earliest action that Converts, if any.
+func FirstConversion(actions []Action) (Action, bool) {
+	var first Action
+	found := false
+	for _, a := range actions {
+		if a.Type.Converts() && (!found || a.At.Before(first.At)) {
+			first, found = a, true
+		}
+	}
+	return first, found
 }
