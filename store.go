@@ -27,6 +27,8 @@ type Store interface {
 
 	ContentReader
 	MediaArchiveStore
+	ActionStore
+	ConversionReader
 	ConversationStore
 
 	// ApplyRetention removes the bodies of messages created before the
