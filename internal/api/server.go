@@ -47,6 +47,8 @@ var Routes = []string{
 	"POST /api/v1/analyze",
 	"GET /api/v1/insights/content",
 	"GET /api/v1/messages/{id}/media/{position}",
+	"GET /api/v1/conversations",
+	"GET /api/v1/conversations/{id}",
 }
 
 // Register adds the API's routes to mux.
@@ -59,6 +61,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/analyze", s.authed(s.analyze))
 	mux.Handle("GET /api/v1/insights/content", s.authed(s.contentInsights))
 	mux.Handle("GET /api/v1/messages/{id}/media/{position}", s.authed(s.archivedMedia))
+	mux.Handle("GET /api/v1/conversations", s.authed(s.listConversations))
+	mux.Handle("GET /api/v1/conversations/{id}", s.authed(s.getConversation))
 	// Anything else under /api/ answers JSON, not the mux's plain text.
 	mux.Handle("/api/", s.authed(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, smstrack.Errorf(smstrack.ENOTFOUND, "no such API route: %s %s", r.Method, r.URL.Path))

@@ -42,6 +42,11 @@ type messageJSON struct {
 	BodyPolicy     string   `json:"body_policy"`
 	EstimatedCost  *float64 `json:"estimated_cost"`
 
+	ConversationID    int64  `json:"conversation_id"`
+	ReplyTo           int64  `json:"reply_to,omitempty"`
+	ResponseTimeMs    *int64 `json:"response_time_ms"`
+	RecipientOptedOut bool   `json:"recipient_opted_out"`
+
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 
@@ -100,8 +105,9 @@ func (s *Server) toMessageJSON(m *smstrack.Message, withEvents bool) messageJSON
 		Segments: m.Segments, Encoding: m.Encoding, Price: m.Price, PriceUnit: m.PriceUnit, Country: m.Country, Network: m.Network, Tags: m.Tags,
 		Characters: m.Content.Characters, NonGSM: m.Content.NonGSM, Sentiment: m.Content.Sentiment,
 		SentimentLabel: m.Content.SentimentLabel, Keyword: m.Content.Keyword, BodyHash: m.Content.BodyHash,
-		BodyPolicy: m.Content.BodyPolicy,
-		CreatedAt:  m.CreatedAt, UpdatedAt: m.UpdatedAt,
+		BodyPolicy: m.Content.BodyPolicy, ConversationID: m.ConversationID, ReplyTo: m.ReplyTo,
+		RecipientOptedOut: m.RecipientOptedOut,
+		CreatedAt:         m.CreatedAt, UpdatedAt: m.UpdatedAt,
 
 		AcceptedAt:           timePtr(st.At(smstrack.StatusAccepted)),
 		ScheduledAt:          timePtr(st.At(smstrack.StatusScheduled)),
@@ -116,6 +122,10 @@ func (s *Server) toMessageJSON(m *smstrack.Message, withEvents bool) messageJSON
 		CanceledAt:           timePtr(st.At(smstrack.StatusCanceled)),
 		ReceivingAt:          timePtr(st.At(smstrack.StatusReceiving)),
 		ReceivedAt:           timePtr(st.At(smstrack.StatusReceived)),
+	}
+	if m.ResponseTime != nil {
+		ms := m.ResponseTime.Milliseconds()
+		out.ResponseTimeMs = &ms
 	}
 	out.Parts = []partJSON{}
 	for id, p := range m.State.Parts {
