@@ -376,28 +376,30 @@ func (s *server) mustCall(t *testing.T, method, path string, in, out any, want i
 
 // apiMessage is the part of the API's message the tests read.
 type apiMessage struct {
-	ID          int64             `json:"id"`
-	Provider    string            `json:"provider"`
-	Account     string            `json:"account"`
-	ProviderID  string            `json:"provider_id"`
-	Direction   string            `json:"direction"`
-	From        string            `json:"from"`
-	To          string            `json:"to"`
-	Body        *string           `json:"body"`
-	Status      string            `json:"status"`
-	ErrorCode   string            `json:"error_code"`
-	Error       *apiErrorInfo     `json:"error"`
-	Tags        map[string]string `json:"tags"`
-	Price       string            `json:"price"`
-	PriceUnit   string            `json:"price_unit"`
-	Country     string            `json:"country"`
-	Network     apiNetwork        `json:"network"`
-	Parts       []apiPart         `json:"parts"`
-	QueuedAt    *time.Time        `json:"queued_at"`
-	SentAt      *time.Time        `json:"sent_at"`
-	DeliveredAt *time.Time        `json:"delivered_at"`
-	ReceivedAt  *time.Time        `json:"received_at"`
-	Events      []apiEvent        `json:"events"`
+	ID             int64             `json:"id"`
+	ConversationID int64             `json:"conversation_id"`
+	ReplyTo        int64             `json:"reply_to"`
+	Provider       string            `json:"provider"`
+	Account        string            `json:"account"`
+	ProviderID     string            `json:"provider_id"`
+	Direction      string            `json:"direction"`
+	From           string            `json:"from"`
+	To             string            `json:"to"`
+	Body           *string           `json:"body"`
+	Status         string            `json:"status"`
+	ErrorCode      string            `json:"error_code"`
+	Error          *apiErrorInfo     `json:"error"`
+	Tags           map[string]string `json:"tags"`
+	Price          string            `json:"price"`
+	PriceUnit      string            `json:"price_unit"`
+	Country        string            `json:"country"`
+	Network        apiNetwork        `json:"network"`
+	Parts          []apiPart         `json:"parts"`
+	QueuedAt       *time.Time        `json:"queued_at"`
+	SentAt         *time.Time        `json:"sent_at"`
+	DeliveredAt    *time.Time        `json:"delivered_at"`
+	ReceivedAt     *time.Time        `json:"received_at"`
+	Events         []apiEvent        `json:"events"`
 }
 
 type apiEvent struct {

@@ -87,6 +87,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	db.SetReplyWindow(c.ReplyWindow)
 
 	// SQLite has a single writer, but its commits are made durable outside the
 	// write lock (internal/store/walsync.go): a second worker writes the next

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"text/tabwriter"
+	"time"
 )
 
 // Config is every setting of the server and the CLI.
@@ -31,6 +32,7 @@ type Config struct {
 	MediaArchive     string
 	MediaMaxBytes    int64
 	DebugAddr        string
+	ReplyWindow      time.Duration
 
 	// Values holds the settings that provider packages add with AddOptions,
 	// by flag name.
@@ -106,6 +108,14 @@ var options = []option{
 			err = fmt.Errorf("must be positive")
 		}
 		c.MediaMaxBytes = n
+		return err
+	}},
+	{"reply-window", "SMSTRACK_REPLY_WINDOW", "24h", "an inbound message this soon after an outbound one in the same conversation is its reply", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err == nil && d <= 0 {
+			err = fmt.Errorf("must be positive, e.g. 24h")
+		}
+		c.ReplyWindow = d
 		return err
 	}},
 	{"debug-addr", "SMSTRACK_DEBUG_ADDR", "", "serve Go's profiler (net/http/pprof) on this separate address, e.g. 127.0.0.1:6060; off by default, never expose it", text(func(c *Config) *string { return &c.DebugAddr })},

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -50,13 +51,27 @@ func (h *Handler) Register(mux *http.ServeMux) {
 }
 
 func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request) {
-	h.serve(w, r, statusCallback, func(w http.ResponseWriter) {
+	h.serve(w, r, statusCallback, func(w http.ResponseWriter, _ smstrack.EventResult) {
 		w.WriteHeader(http.StatusNoContent)
 	})
 }
 
+// ConversationCookie carries the conversation id of an inbound message.
+// Twilio keeps a webhook's cookies for its From/To pair for up to four hours
+// and sends them back, so the app's next webhook for the pair knows the
+// conversation; smstrack itself decides by the pair and only compares.
+const ConversationCookie = "smstrack_conversation"
+
 func (h *Handler) serveInbound(w http.ResponseWriter, r *http.Request) {
-	h.serve(w, r, inbound, func(w http.ResponseWriter) {
+	h.serve(w, r, inbound, func(w http.ResponseWriter, res smstrack.EventResult) {
+		if res.ConversationID != 0 {
+			if c, err := r.Cookie(ConversationCookie); err == nil && c.Value != strconv.FormatInt(res.ConversationID, 10) {
+				h.log.Warn("twilio: conversation cookie disagrees with the number pair; the pair wins",
+					"cookie", shorten(c.Value, 24), "conversation_id", res.ConversationID, "message_id", res.MessageID)
+			}
+			http.SetCookie(w, &http.Cookie{Name: ConversationCookie, Value: strconv.FormatInt(res.ConversationID, 10),
+				Path: "/webhooks/twilio/", MaxAge: 4 * 60 * 60, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+		}
 		w.Header().Set("Content-Type", "text/xml")
 		w.WriteHeader(http.StatusOK)
 		_, _ = io.WriteString(w, emptyTwiML)
@@ -69,7 +84,7 @@ type parseFunc func(fields url.Values, payload json.RawMessage, receivedAt time.
 
 // serve runs one webhook request: read, decode, authenticate, parse, store,
 // and only then answer 2xx, so Twilio never hears "ok" for a lost event.
-func (h *Handler) serve(w http.ResponseWriter, r *http.Request, parse parseFunc, ok func(http.ResponseWriter)) {
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, parse parseFunc, ok func(http.ResponseWriter, smstrack.EventResult)) {
 	receivedAt := h.now().UTC()
 	// Built lazily: a logger with attributes costs allocations that the
 	// common, silent path does not need.
@@ -121,7 +136,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, parse parseFunc,
 		log().Debug("twilio: event stored", "message_sid", ev.ProviderID, "status", ev.Status,
 			"message_id", res.MessageID, "duplicate", res.Duplicate, "applied", res.Applied)
 	}
-	ok(w)
+	ok(w, res)
 }
 
 // refuse answers a request we will not store, by the status its error
