@@ -49,6 +49,10 @@ var Routes = []string{
 	"GET /api/v1/messages/{id}/media/{position}",
 	"GET /api/v1/conversations",
 	"GET /api/v1/conversations/{id}",
+	"POST /api/v1/messages/{id}/actions",
+	"GET /api/v1/messages/{id}/actions",
+	"POST /api/v1/actions",
+	"GET /api/v1/stats/conversions",
 }
 
 // Register adds the API's routes to mux.
@@ -63,6 +67,10 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/messages/{id}/media/{position}", s.authed(s.archivedMedia))
 	mux.Handle("GET /api/v1/conversations", s.authed(s.listConversations))
 	mux.Handle("GET /api/v1/conversations/{id}", s.authed(s.getConversation))
+	mux.Handle("POST /api/v1/messages/{id}/actions", s.authed(s.recordAction))
+	mux.Handle("GET /api/v1/messages/{id}/actions", s.authed(s.listActions))
+	mux.Handle("POST /api/v1/actions", s.authed(s.recordActionByNumber))
+	mux.Handle("GET /api/v1/stats/conversions", s.authed(s.conversions))
 	// Anything else under /api/ answers JSON, not the mux's plain text.
 	mux.Handle("/api/", s.authed(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, smstrack.Errorf(smstrack.ENOTFOUND, "no such API route: %s %s", r.Method, r.URL.Path))
