@@ -29,6 +29,7 @@ type Options struct {
 	DefaultRegion string             // for numbers without a country code
 	Prices        content.PriceTable // price of a segment by country
 	Media         *archive.Archive   // the compliance media archive; nil when off
+	LinkBase      string             // where short links point, e.g. https://t.example/l; "" for this server's /l
 }
 
 // New returns the API server.
@@ -47,6 +48,9 @@ var Routes = []string{
 	"POST /api/v1/analyze",
 	"GET /api/v1/insights/content",
 	"GET /api/v1/messages/{id}/media/{position}",
+	"POST /api/v1/links",
+	"GET /api/v1/links/{code}",
+	"GET /api/v1/messages/{id}/links",
 	"GET /api/v1/conversations",
 	"GET /api/v1/conversations/{id}",
 	"POST /api/v1/messages/{id}/actions",
@@ -58,13 +62,16 @@ var Routes = []string{
 // Register adds the API's routes to mux.
 func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /healthz", s.health)
-	mux.Handle("POST /api/v1/messages", s.authed(s.reportMessage))
+	mux.Handle("POST /api/v1/messages", s.authed(s.reportWithLinks))
 	mux.Handle("GET /api/v1/messages", s.authed(s.listMessages))
 	mux.Handle("GET /api/v1/messages/{id}", s.authed(s.getMessage))
 	mux.Handle("GET /api/v1/rejected", s.authed(s.listRejected))
 	mux.Handle("POST /api/v1/analyze", s.authed(s.analyze))
 	mux.Handle("GET /api/v1/insights/content", s.authed(s.contentInsights))
 	mux.Handle("GET /api/v1/messages/{id}/media/{position}", s.authed(s.archivedMedia))
+	mux.Handle("POST /api/v1/links", s.authed(s.createLink))
+	mux.Handle("GET /api/v1/links/{code}", s.authed(s.getLink))
+	mux.Handle("GET /api/v1/messages/{id}/links", s.authed(s.messageLinks))
 	mux.Handle("GET /api/v1/conversations", s.authed(s.listConversations))
 	mux.Handle("GET /api/v1/conversations/{id}", s.authed(s.getConversation))
 	mux.Handle("POST /api/v1/messages/{id}/actions", s.authed(s.recordAction))
