@@ -19,6 +19,7 @@ import (
 	"github.com/smstrack/smstrack/internal/config"
 	"github.com/smstrack/smstrack/internal/content"
 	"github.com/smstrack/smstrack/internal/ingest"
+	"github.com/smstrack/smstrack/internal/links"
 	"github.com/smstrack/smstrack/internal/provider/twilio"
 	"github.com/smstrack/smstrack/internal/store"
 	"github.com/smstrack/smstrack/internal/webhook"
@@ -173,10 +174,17 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 }
 
 // newMux wires every route of the server: provider webhooks and the API.
-func newMux(c *config.Config, accounts map[string]string, apiOpts api.Options, db smstrack.Store, ing smstrack.Ingester, rej *webhook.Rejector, log *slog.Logger) (*http.ServeMux, error) {
+func newMux(c *config.Config, accounts map[string]string, apiOpts api.Options, db *store.DB, ing smstrack.Ingester, rej *webhook.Rejector, log *slog.Logger) (*http.ServeMux, error) {
 	mux := http.NewServeMux()
+	linkOpts, err := linkOptions(c)
+	if err != nil {
+		return nil, err
+	}
+	links.NewHandler(db, db, log, linkOpts).Register(mux)
+	apiOpts.LinkBase = linkBase(c)
 	twilio.NewHandler(twilio.Config{Accounts: accounts, PublicURL: c.PublicURL, SkipVerification: c.SkipVerification},
 		ing, rej, log).Register(mux)
+	twilio.NewFeedbackHandler(accounts, db, log).Register(mux)
 	for _, wire := range providerWirings {
 		if err := wire(c, mux, ing, rej, log); err != nil {
 			return nil, err

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -133,6 +134,10 @@ func (s *Server) getMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := s.toMessageJSON(m, true)
+	if err := s.addActions(r.Context(), &out, m); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if len(m.Media) > 0 {
 		if out.MediaArchive, err = s.store.ArchivedMedia(r.Context(), id); err != nil {
 			s.fail(w, r, err)
@@ -259,4 +264,22 @@ func intParam2(q url.Values, name string, def int) (int, error) {
 		return 0, smstrack.FieldError(name, "%s must be a whole number", name)
 	}
 	return n, nil
+}
+
+// addActions adds what the recipient did to a message's detail, and whether
+// and how fast it converted.
+func (s *Server) addActions(ctx context.Context, out *messageJSON, m *smstrack.Message) error {
+	acts, err := s.store.ListActions(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	out.Actions = acts
+	first, converted := smstrack.FirstConversion(acts)
+	out.Converted = &converted
+	if converted {
+		at := first.At
+		ms := first.At.Sub(m.CreatedAt).Milliseconds()
+		out.ConvertedAt, out.TimeToConvertMs = &at, &ms
+	}
+	return nil
 }

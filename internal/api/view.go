@@ -64,8 +64,12 @@ type messageJSON struct {
 	ReceivingAt          *time.Time `json:"receiving_at"`
 	ReceivedAt           *time.Time `json:"received_at"`
 
-	Events       []eventJSON              `json:"events,omitempty"`
-	MediaArchive []smstrack.ArchivedMedia `json:"media_archive,omitempty"`
+	Events          []eventJSON              `json:"events,omitempty"`
+	Actions         []smstrack.Action        `json:"actions,omitempty"`
+	Converted       *bool                    `json:"converted,omitempty"`
+	ConvertedAt     *time.Time               `json:"converted_at,omitempty"`
+	TimeToConvertMs *int64                   `json:"time_to_convert_ms,omitempty"`
+	MediaArchive    []smstrack.ArchivedMedia `json:"media_archive,omitempty"`
 }
 
 // eventJSON is one entry of a message's timeline.
