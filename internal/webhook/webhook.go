@@ -99,5 +99,8 @@ func WriteError(w http.ResponseWriter, status int, err error) {
 	}
 	// Encoding a struct of two strings cannot fail; a write error means the
 	// client left, and there is no one left to tell.
-	_ = json.NewEncoder(w).Encode(errorBody{Error: msg, Field: smstrack.ErrorField(err)})
+	// The answer is JSON, never HTML: "<key>" reads better than "\u003ckey\u003e".
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(errorBody{Error: msg, Field: smstrack.ErrorField(err)})
 }
