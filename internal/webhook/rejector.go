@@ -122,3 +122,12 @@ func clean(s string, limit int) string {
 	}
 	return s[:cut]
 }
+
+// Refuse answers a request that will not be stored, by the status its error
+// calls for, logs it under the provider's name and keeps a record of it.
+func (rj *Rejector) Refuse(w http.ResponseWriter, r *http.Request, log *slog.Logger, provider string, body []byte, err error) {
+	status := StatusFor(err)
+	log.Info(provider+": request refused", "status", status, "reason", smstrack.ErrorMessage(err), "field", smstrack.ErrorField(err))
+	rj.Record(r, body, err)
+	WriteError(w, status, err)
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -73,21 +72,24 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, parse func(url.V
 
 	body, err := webhook.ReadBody(r, webhook.MaxBody)
 	if err != nil {
-		h.refuse(w, r, log, body, err)
+		h.rej.Refuse(w, r, log, "jasmin", body, err)
 		return
 	}
-	fields, err := readFields(r, body)
+	// Jasmin adds its GET parameters after a "?" even when the configured
+	// URL already has a query (…?token=x?id=…); a bare "?" in a query can
+	// only be that joint, since values are percent-encoded, so it is "&".
+	fields, err := webhook.QueryAndForm(r, strings.ReplaceAll(r.URL.RawQuery, "?", "&"), body)
 	if err != nil {
-		h.refuse(w, r, log, body, err)
+		h.rej.Refuse(w, r, log, "jasmin", body, err)
 		return
 	}
-	if err := h.authenticate(fields); err != nil {
-		h.refuse(w, r, log, recordBody(body, fields), err)
+	if err := h.token().Check(fields); err != nil {
+		h.rej.Refuse(w, r, log, "jasmin", h.token().Redact(body, fields), err)
 		return
 	}
 	ev, err := parse(fields, receivedAt)
 	if err != nil {
-		h.refuse(w, r, log, recordBody(body, fields), err)
+		h.rej.Refuse(w, r, log, "jasmin", h.token().Redact(body, fields), err)
 		return
 	}
 	res, err := h.ing.Ingest(r.Context(), ev)
@@ -107,68 +109,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, parse func(url.V
 	_, _ = io.WriteString(w, Ack)
 }
 
-// readFields merges the URL's query with a form body. Jasmin adds its
-// GET parameters after a "?" even when the configured URL already has a
-// query (…?token=x?id=…); a bare "?" in a query can only be that joint,
-// since values are percent-encoded, so it is read as "&".
-func readFields(r *http.Request, body []byte) (url.Values, error) {
-	fields, err := url.ParseQuery(strings.ReplaceAll(r.URL.RawQuery, "?", "&"))
-	if err != nil {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed query: %s", shorten(err.Error(), 80))
-	}
-	if len(body) == 0 {
-		return fields, nil
-	}
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || mt != "application/x-www-form-urlencoded" {
-			return nil, smstrack.FieldError("Content-Type", "unsupported content type %q", shorten(ct, 60))
-		}
-	}
-	form, err := url.ParseQuery(string(body))
-	if err != nil {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed form body: %s", shorten(err.Error(), 80))
-	}
-	for k, v := range form {
-		fields[k] = append(fields[k], v...)
-	}
-	return fields, nil
-}
-
-// authenticate checks the shared token.
-func (h *Handler) authenticate(fields url.Values) error {
-	if h.cfg.Token == "" {
-		return &smstrack.Error{Code: smstrack.EFORBIDDEN, Message: "Jasmin is not configured here (set SMSTRACK_JASMIN_TOKEN)"}
-	}
-	got := fields.Get(ParamToken)
-	if got == "" {
-		return &smstrack.Error{Code: smstrack.EFORBIDDEN, Field: ParamToken, Message: "missing token in the URL"}
-	}
-	if !tokenOK(h.cfg.Token, got) {
-		return &smstrack.Error{Code: smstrack.EFORBIDDEN, Field: ParamToken, Message: "wrong token in the URL"}
-	}
-	return nil
-}
-
-// recordBody is what a refusal keeps: the body, or for a GET the query;
-// never the token.
-func recordBody(body []byte, fields url.Values) []byte {
-	if len(body) > 0 && !strings.Contains(string(body), ParamToken+"=") {
-		return body
-	}
-	shown := url.Values{}
-	for k, v := range fields {
-		if k != ParamToken {
-			shown[k] = v
-		}
-	}
-	return []byte(shown.Encode())
-}
-
-// refuse answers a request we will not store and keeps a record of it.
-func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, log *slog.Logger, body []byte, err error) {
-	status := webhook.StatusFor(err)
-	log.Info("jasmin: request refused", "status", status, "reason", smstrack.ErrorMessage(err), "field", smstrack.ErrorField(err))
-	h.rej.Record(r, body, err)
-	webhook.WriteError(w, status, err)
+// token is the shared secret Jasmin puts in the URL.
+func (h *Handler) token() webhook.URLToken {
+	return webhook.URLToken{Param: ParamToken, Secret: h.cfg.Token, Provider: "Jasmin", Setting: "SMSTRACK_JASMIN_TOKEN", Where: "the URL"}
 }

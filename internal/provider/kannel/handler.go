@@ -5,10 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"mime"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/smstrack/smstrack"
@@ -52,21 +49,21 @@ func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request) {
 
 	body, err := webhook.ReadBody(r, webhook.MaxBody)
 	if err != nil {
-		h.refuse(w, r, log, body, err)
+		h.rej.Refuse(w, r, log, "kannel", body, err)
 		return
 	}
-	fields, err := readFields(r, body)
+	fields, err := webhook.QueryAndForm(r, r.URL.RawQuery, body)
 	if err != nil {
-		h.refuse(w, r, log, body, err)
+		h.rej.Refuse(w, r, log, "kannel", body, err)
 		return
 	}
-	if err := h.authenticate(fields); err != nil {
-		h.refuse(w, r, log, recordBody(body, fields), err)
+	if err := h.token().Check(fields); err != nil {
+		h.rej.Refuse(w, r, log, "kannel", h.token().Redact(body, fields), err)
 		return
 	}
 	ev, err := ParseDLR(fields, h.cfg.Account, h.cfg.Location, receivedAt)
 	if err != nil {
-		h.refuse(w, r, log, recordBody(body, fields), err)
+		h.rej.Refuse(w, r, log, "kannel", h.token().Redact(body, fields), err)
 		return
 	}
 	res, err := h.ing.Ingest(r.Context(), ev)
@@ -86,66 +83,7 @@ func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, "OK\n")
 }
 
-// readFields merges the URL's query with a form body: the dlr-url's own
-// parameters arrive in the query whatever the method.
-func readFields(r *http.Request, body []byte) (url.Values, error) {
-	fields, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed query: %s", shorten(err.Error(), 80))
-	}
-	if len(body) == 0 {
-		return fields, nil
-	}
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || mt != "application/x-www-form-urlencoded" {
-			return nil, smstrack.FieldError("Content-Type", "unsupported content type %q", shorten(ct, 60))
-		}
-	}
-	form, err := url.ParseQuery(string(body))
-	if err != nil {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed form body: %s", shorten(err.Error(), 80))
-	}
-	for k, v := range form {
-		fields[k] = append(fields[k], v...)
-	}
-	return fields, nil
-}
-
-// authenticate checks the shared token.
-func (h *Handler) authenticate(fields url.Values) error {
-	if h.cfg.Token == "" {
-		return &smstrack.Error{Code: smstrack.EFORBIDDEN, Message: "Kannel is not configured here (set SMSTRACK_KANNEL_TOKEN)"}
-	}
-	got := fields.Get(ParamToken)
-	if got == "" {
-		return &smstrack.Error{Code: smstrack.EFORBIDDEN, Field: ParamToken, Message: "missing token in the dlr-url"}
-	}
-	if !tokenOK(h.cfg.Token, got) {
-		return &smstrack.Error{Code: smstrack.EFORBIDDEN, Field: ParamToken, Message: "wrong token in the dlr-url"}
-	}
-	return nil
-}
-
-// recordBody is what a refusal keeps: the body, or for a GET the query,
-// which is where Kannel puts everything; never the token.
-func recordBody(body []byte, fields url.Values) []byte {
-	if len(body) > 0 && !strings.Contains(string(body), ParamToken+"=") {
-		return body
-	}
-	shown := url.Values{}
-	for k, v := range fields {
-		if k != ParamToken {
-			shown[k] = v
-		}
-	}
-	return []byte(shown.Encode())
-}
-
-// refuse answers a request we will not store and keeps a record of it.
-func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, log *slog.Logger, body []byte, err error) {
-	status := webhook.StatusFor(err)
-	log.Info("kannel: request refused", "status", status, "reason", smstrack.ErrorMessage(err), "field", smstrack.ErrorField(err))
-	h.rej.Record(r, body, err)
-	webhook.WriteError(w, status, err)
+// token is the shared secret Kannel puts in the dlr-url.
+func (h *Handler) token() webhook.URLToken {
+	return webhook.URLToken{Param: ParamToken, Secret: h.cfg.Token, Provider: "Kannel", Setting: "SMSTRACK_KANNEL_TOKEN", Where: "the dlr-url"}
 }
