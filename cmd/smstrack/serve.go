@@ -185,6 +185,8 @@ func newMux(c *config.Config, accounts map[string]string, apiOpts api.Options, d
 	twilio.NewHandler(twilio.Config{Accounts: accounts, PublicURL: c.PublicURL, SkipVerification: c.SkipVerification},
 		ing, rej, log).Register(mux)
 	twilio.NewFeedbackHandler(accounts, db, log).Register(mux)
+	twilio.NewEventsHandler(twilio.Config{Accounts: accounts, PublicURL: c.PublicURL, SkipVerification: c.SkipVerification},
+		db, log).Register(mux)
 	for _, wire := range providerWirings {
 		if err := wire(c, mux, ing, rej, log); err != nil {
 			return nil, err
