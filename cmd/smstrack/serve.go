@@ -180,7 +180,7 @@ func newMux(c *config.Config, accounts map[string]string, apiOpts api.Options, d
 	if err != nil {
 		return nil, err
 	}
-	links.NewHandler(db, db, log, linkOpts).Register(mux)
+	links.NewHandler(db, log, linkOpts).Register(mux)
 	apiOpts.LinkBase = linkBase(c)
 	twilio.NewHandler(twilio.Config{Accounts: accounts, PublicURL: c.PublicURL, SkipVerification: c.SkipVerification},
 		ing, rej, log).Register(mux)

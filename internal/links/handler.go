@@ -33,24 +33,23 @@ type Options struct {
 // Handler serves the short links recipients open: it records the visit and
 // redirects to the stored URL. It needs no API key.
 type Handler struct {
-	store   Store
-	actions smstrack.ActionStore // nil: clicks are not recorded as actions
-	log     *slog.Logger
-	opts    Options
+	store Store
+	log   *slog.Logger
+	opts  Options
 
 	saltMu sync.Mutex
 	salt   []byte
 }
 
 // NewHandler returns the redirect handler. actions may be nil.
-func NewHandler(store Store, actions smstrack.ActionStore, log *slog.Logger, opts Options) *Handler {
+func NewHandler(store Store, log *slog.Logger, opts Options) *Handler {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{store: store, actions: actions, log: log, opts: opts, salt: opts.Salt}
+	return &Handler{store: store, log: log, opts: opts, salt: opts.Salt}
 }
 
 // Routes are the patterns Register adds, without the dedicated host's.
@@ -128,18 +127,12 @@ func (h *Handler) record(r *http.Request, l *Link) {
 	}
 	v := Classify(r.Method, ua, now, l.DeliveredAt)
 	visit := Visit{LinkID: l.ID, At: now, UserAgent: ua, IPHash: HashIP(salt, ClientIP(r, h.opts.TrustProxy)), Preview: v.Preview}
-	first, err := h.store.RecordVisit(ctx, visit)
-	if err != nil {
+	if !v.Preview && l.MessageID != 0 {
+		data, _ := json.Marshal(map[string]string{"code": l.Code, "url": l.URL})
+		visit.Click = &smstrack.Action{MessageID: l.MessageID, Type: smstrack.ActionClicked, At: now, Data: data, Source: "link"}
+	}
+	if _, err := h.store.RecordVisit(ctx, visit); err != nil {
 		h.log.Error("record link visit", "code", l.Code, "err", err)
-		return
-	}
-	if !first || v.Preview || l.MessageID == 0 || h.actions == nil {
-		return
-	}
-	data, _ := json.Marshal(map[string]string{"code": l.Code, "url": l.URL})
-	if _, err := h.actions.RecordAction(ctx, smstrack.Action{MessageID: l.MessageID, Type: smstrack.ActionClicked,
-		At: now, Data: data, Source: "link"}); err != nil {
-		h.log.Error("record click action", "code", l.Code, "message_id", l.MessageID, "err", err)
 	}
 }
 

@@ -51,7 +51,7 @@ func newFixture(t testing.TB, opts links.Options) *fixture {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	h := links.NewHandler(db, db, nil, opts)
+	h := links.NewHandler(db, nil, opts)
 	h.Register(mux)
 	return &fixture{db: db, mux: mux, handler: h, messageID: res[0].MessageID, code: l.Code, delivered: delivered}
 }

@@ -1,6 +1,8 @@
 package links
 
 import (
+	"github.com/smstrack/smstrack"
+
 	"context"
 	"time"
 )
@@ -26,6 +28,10 @@ type Visit struct {
 	UserAgent string
 	IPHash    string // salted SHA-256 of the client address, hex
 	Preview   bool
+	// Click, when set, is the clicked action recorded in the same
+	// transaction if the visit is this person's first click on the link:
+	// one write, and never a visit without its action or the reverse.
+	Click *smstrack.Action
 }
 
 // Stats is a link with what its visits add up to.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mattn/go-sqlite3"
@@ -133,6 +134,16 @@ func (db *DB) RecordVisit(ctx context.Context, v links.Visit) (bool, error) {
 	if _, err := tx.ExecContext(ctx, db.dialect.q(`INSERT INTO link_visits (link_id, at, user_agent, ip_hash, preview)
 		VALUES (?, ?, ?, ?, ?)`), v.LinkID, v.At.UnixMicro(), cleanText(v.UserAgent), v.IPHash, preview); err != nil {
 		return false, fmt.Errorf("store: record visit: %w", err)
+	}
+	if first && v.Click != nil {
+		if err := v.Click.Validate(); err != nil {
+			return false, err
+		}
+		if _, err := tx.ExecContext(ctx, db.dialect.q(`INSERT INTO actions (message_id, type, at, data, source, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)`), v.Click.MessageID, string(v.Click.Type), v.Click.At.UnixMicro(), string(v.Click.Data),
+			cleanText(v.Click.Source), time.Now().UnixMicro()); err != nil {
+			return false, fmt.Errorf("store: record click: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return false, fmt.Errorf("store: record visit: %w", err)

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver, registered as "pgx"
-	_ "github.com/mattn/go-sqlite3"    // SQLite driver, registered as "sqlite3"
 
 	"github.com/smstrack/smstrack"
 )
@@ -29,6 +28,8 @@ type DB struct {
 	wal     *walSyncer // SQLite: makes commits durable; nil on PostgreSQL
 
 	replyWindow time.Duration // see SetReplyWindow
+
+	stopCheckpoints func() // SQLite: ends the background checkpoints
 }
 
 var _ smstrack.Store = (*DB)(nil)
@@ -76,14 +77,14 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		}
 	}
 	dsn := "file:" + path + "?" + sqlitePragmas
-	writer, err := sql.Open("sqlite3", dsn)
+	writer, err := sql.Open(sqliteDriver, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
 	}
 	writer.SetMaxOpenConns(1) // SQLite has one writer; queueing here beats busy errors
 	writer.SetMaxIdleConns(1)
 	writer.SetConnMaxLifetime(0)
-	reader, err := sql.Open("sqlite3", dsn+"&mode=ro")
+	reader, err := sql.Open(sqliteDriver, dsn+"&mode=ro")
 	if err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
@@ -95,6 +96,20 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if err := writer.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
+	}
+	cp, err := sql.Open(sqliteDriver, dsn)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open sqlite: %w", err)
+	}
+	cp.SetMaxOpenConns(1)
+	cpCtx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go checkpointer(cpCtx, cp, done)
+	db.stopCheckpoints = func() {
+		cancel()
+		<-done
+		cp.Close()
 	}
 	return db, nil
 }
@@ -146,6 +161,9 @@ func (db *DB) durable() error {
 
 // Close releases the database.
 func (db *DB) Close() error {
+	if db.stopCheckpoints != nil {
+		db.stopCheckpoints()
+	}
 	if db.wal != nil {
 		db.wal.close()
 	}
