@@ -72,6 +72,8 @@ type ActionStore interface {
 	RecordAction(ctx context.Context, a Action) (*Action, error)
 	// ListActions returns a message's actions, oldest first.
 	ListActions(ctx context.Context, messageID int64) ([]Action, error)
+	// ConversationActions returns the actions on a conversation's messages, oldest first.
+	ConversationActions(ctx context.Context, conversationID int64) ([]Action, error)
 }
 
 // ActionSourceAPI and ActionSourceTwilioFeedback name where an action came from.

@@ -77,9 +77,19 @@ func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	actions, err := s.store.ConversationActions(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	byMessage := map[int64][]smstrack.Action{}
+	for _, a := range actions {
+		byMessage[a.MessageID] = append(byMessage[a.MessageID], a)
+	}
 	out := conversationJSON{Conversation: *c, Messages: make([]messageJSON, len(msgs))}
 	for i, m := range msgs {
 		out.Messages[i] = s.toMessageJSON(m, false)
+		out.Messages[i].Actions = byMessage[m.ID]
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -42,10 +42,18 @@ func TestConversationsAPI(t *testing.T) {
 			t.Errorf("conversation: %v", conv)
 		}
 		id := strconv.FormatInt(int64(conv["id"].(float64)), 10)
+		first := strconv.FormatInt(int64(a["id"].(float64)), 10)
+		if code, r := e.do(t, "POST", "/api/v1/messages/"+first+"/actions", `{"type":"confirmed"}`); code != 201 {
+			t.Fatalf("action: %d %v", code, r)
+		}
 		code, one := e.do(t, "GET", "/api/v1/conversations/"+id, "")
 		msgs, _ := one["messages"].([]any)
 		if code != 200 || len(msgs) != 2 || msgs[0].(map[string]any)["provider_id"] != "SM1" {
-			t.Errorf("conversation detail: %d %v", code, one)
+			t.Fatalf("conversation detail: %d %v", code, one)
+		}
+		acts, _ := msgs[0].(map[string]any)["actions"].([]any)
+		if len(acts) != 1 || acts[0].(map[string]any)["type"] != "confirmed" || msgs[1].(map[string]any)["actions"] != nil {
+			t.Errorf("actions in the conversation: %v / %v", msgs[0], msgs[1].(map[string]any)["actions"])
 		}
 		for _, bad := range []string{"/api/v1/conversations?opted_out=maybe", "/api/v1/conversations?nope=1", "/api/v1/conversations/999", "/api/v1/conversations/x"} {
 			if code, r := e.do(t, "GET", bad, ""); code != 400 && code != 404 || r["error"] == "" {

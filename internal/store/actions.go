@@ -74,8 +74,34 @@ func isForeignKeyViolation(err error) bool {
 // ListActions returns a message's actions, oldest first, or ENOTFOUND when
 // the message does not exist.
 func (db *DB) ListActions(ctx context.Context, messageID int64) ([]smstrack.Action, error) {
-	rows, err := db.reader.QueryContext(ctx, db.dialect.q(`SELECT id, message_id, type, at, data, source, created_at
-		FROM actions WHERE message_id = ? ORDER BY at, id`), messageID)
+	out, err := db.queryActions(ctx, `SELECT id, message_id, type, at, data, source, created_at
+		FROM actions WHERE message_id = ? ORDER BY at, id`, messageID)
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		var one int
+		err := db.reader.QueryRowContext(ctx, db.dialect.q("SELECT 1 FROM messages WHERE id = ?"), messageID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, smstrack.Errorf(smstrack.ENOTFOUND, "message %d not found", messageID)
+		} else if err != nil {
+			return nil, fmt.Errorf("store: list actions: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// ConversationActions returns the actions on every message of a
+// conversation, oldest first, in one query.
+func (db *DB) ConversationActions(ctx context.Context, conversationID int64) ([]smstrack.Action, error) {
+	return db.queryActions(ctx, `SELECT a.id, a.message_id, a.type, a.at, a.data, a.source, a.created_at
+		FROM actions a JOIN messages m ON m.id = a.message_id
+		WHERE m.conversation_id = ? ORDER BY a.at, a.id`, conversationID)
+}
+
+// queryActions runs a query selecting action columns.
+func (db *DB) queryActions(ctx context.Context, q string, args ...any) ([]smstrack.Action, error) {
+	rows, err := db.reader.QueryContext(ctx, db.dialect.q(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list actions: %w", err)
 	}
@@ -98,15 +124,6 @@ func (db *DB) ListActions(ctx context.Context, messageID int64) ([]smstrack.Acti
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: list actions: %w", err)
-	}
-	if len(out) == 0 {
-		var one int
-		err := db.reader.QueryRowContext(ctx, db.dialect.q("SELECT 1 FROM messages WHERE id = ?"), messageID).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, smstrack.Errorf(smstrack.ENOTFOUND, "message %d not found", messageID)
-		} else if err != nil {
-			return nil, fmt.Errorf("store: list actions: %w", err)
-		}
 	}
 	return out, nil
 }
