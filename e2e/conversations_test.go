@@ -45,6 +45,20 @@ func TestConversationsThroughTheBinary(t *testing.T) {
 			t.Errorf("reply in conversation %d replying to %d; want %d and %d", reply.ConversationID, reply.ReplyTo, sent.ConversationID, sent.ID)
 		}
 
+		var list struct {
+			Conversations []struct {
+				ID          int64  `json:"id"`
+				TheirNumber string `json:"their_number"`
+				LastMessage struct {
+					ProviderID string `json:"provider_id"`
+				} `json:"last_message"`
+			} `json:"conversations"`
+		}
+		s.mustCall(t, "GET", "/api/v1/conversations?their_number=%2B44%207400%20123456", nil, &list, http.StatusOK)
+		if len(list.Conversations) != 1 || list.Conversations[0].ID != sent.ConversationID || list.Conversations[0].LastMessage.ProviderID != "SMconv2" {
+			t.Errorf("conversation list: %+v", list)
+		}
+
 		inbound("SMconv3", "STOP")
 		var conv struct {
 			OptedOut     bool   `json:"opted_out"`
