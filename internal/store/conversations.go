@@ -45,32 +45,89 @@ func (db *DB) assignConversations(ctx context.Context, tx *sql.Tx, touched map[*
 			return err
 		}
 	}
-	slices.SortFunc(fresh, func(a, b *smstrack.Message) int {
-		ao, at, _ := a.Pair()
-		bo, bt, _ := b.Pair()
-		return cmp.Or(cmp.Compare(a.Provider, b.Provider), cmp.Compare(a.Account, b.Account), cmp.Compare(ao, bo), cmp.Compare(at, bt))
+	// One upsert per distinct pair, in key order (no deadlocks between
+	// instances): counts and the last activity summed over the batch.
+	type pairKey struct{ provider, account, our, their string }
+	type pairAgg struct {
+		first, last time.Time
+		out, in     int
+		msgs        []*smstrack.Message
+	}
+	pairs := map[pairKey]*pairAgg{}
+	for _, m := range fresh {
+		our, their, _ := m.Pair()
+		k := pairKey{m.Provider, m.Account, our, their}
+		a := pairs[k]
+		if a == nil {
+			a = &pairAgg{first: m.CreatedAt, last: m.CreatedAt}
+			pairs[k] = a
+		}
+		a.first, a.last = minTime(a.first, m.CreatedAt), maxTime(a.last, m.CreatedAt)
+		if m.Direction == smstrack.Inbound {
+			a.in++
+		} else {
+			a.out++
+		}
+		a.msgs = append(a.msgs, m)
+	}
+	keys := make([]pairKey, 0, len(pairs))
+	for k := range pairs {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b pairKey) int {
+		return cmp.Or(cmp.Compare(a.provider, b.provider), cmp.Compare(a.account, b.account), cmp.Compare(a.our, b.our), cmp.Compare(a.their, b.their))
 	})
-	upsert := db.dialect.q(`INSERT INTO conversations (provider, account, our_number, their_number, created_at,
-		last_message_at, outbound_count, inbound_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (provider, account, our_number, their_number) DO UPDATE SET
+	head := `INSERT INTO conversations (provider, account, our_number, their_number, created_at,
+		last_message_at, outbound_count, inbound_count) VALUES `
+	tail := ` ON CONFLICT (provider, account, our_number, their_number) DO UPDATE SET
 			last_message_at = ` + db.dialect.greatest + `(conversations.last_message_at, excluded.last_message_at),
 			outbound_count = conversations.outbound_count + excluded.outbound_count,
 			inbound_count = conversations.inbound_count + excluded.inbound_count
-		RETURNING id, opted_out`)
+		RETURNING id, opted_out, provider, account, our_number, their_number`
+	step := chunk
+	if db.dialect.rowAtATime {
+		step = 1
+	}
+	for start := 0; start < len(keys); start += step {
+		part := keys[start:min(start+step, len(keys))]
+		var q strings.Builder
+		q.WriteString(head)
+		args := make([]any, 0, len(part)*8)
+		for i, k := range part {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
+			a := pairs[k]
+			args = append(args, k.provider, k.account, k.our, k.their, a.first.UnixMicro(), a.last.UnixMicro(), a.out, a.in)
+		}
+		q.WriteString(tail)
+		rows, err := tx.QueryContext(ctx, db.dialect.q(q.String()), args...)
+		if err != nil {
+			return fmt.Errorf("store: assign conversations: %w", err)
+		}
+		for rows.Next() {
+			var id, optedOut int64
+			var k pairKey
+			if err := rows.Scan(&id, &optedOut, &k.provider, &k.account, &k.our, &k.their); err != nil {
+				rows.Close()
+				return fmt.Errorf("store: assign conversations: %w", err)
+			}
+			for _, m := range pairs[k].msgs {
+				m.ConversationID = id
+				if m.Direction == smstrack.Outbound && optedOut != 0 {
+					m.RecipientOptedOut = true
+				}
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("store: assign conversations: %w", err)
+		}
+	}
+	// Replies and opt-outs in the order the messages were sent.
+	slices.SortFunc(fresh, func(a, b *smstrack.Message) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	for _, m := range fresh {
-		our, their, _ := m.Pair()
-		out, in := 1, 0
-		if m.Direction == smstrack.Inbound {
-			out, in = 0, 1
-		}
-		at := m.CreatedAt.UnixMicro()
-		var optedOut int64
-		if err := tx.QueryRowContext(ctx, upsert, m.Provider, m.Account, our, their, at, at, out, in).Scan(&m.ConversationID, &optedOut); err != nil {
-			return fmt.Errorf("store: assign conversation: %w", err)
-		}
-		if m.Direction == smstrack.Outbound && optedOut != 0 {
-			m.RecipientOptedOut = true
-		}
 		if m.Direction == smstrack.Inbound {
 			if err := db.linkReply(ctx, tx, m); err != nil {
 				return err
@@ -81,6 +138,20 @@ func (db *DB) assignConversations(ctx context.Context, tx *sql.Tx, touched map[*
 		}
 	}
 	return nil
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // linkReply makes an inbound message the reply to the latest outbound
