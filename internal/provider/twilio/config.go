@@ -1,10 +1,13 @@
-// Package twilio turns Twilio's messaging webhooks into smstrack events: it
-// checks X-Twilio-Signature, parses status callbacks and inbound messages,
-// maps Twilio's status words and explains its error codes.
+// Package twilio speaks Twilio: it checks X-Twilio-Signature, turns status
+// callbacks, inbound messages and Event Streams click events into smstrack
+// events and actions, maps Twilio's status words and explains its error
+// codes; it also serves Twilio's Message Feedback API and reads Twilio's
+// REST API for reconciliation.
 //
-// It owns nothing beyond that: events go to an smstrack.Ingester, refused
-// requests to a webhook.Rejector. It must not talk to a database nor import
-// another provider.
+// Events go to an smstrack.Ingester and refused requests to a
+// webhook.Rejector; what it reads or records otherwise goes through small
+// interfaces (FeedbackStore, SyncStore) that the store implements. It never
+// opens a database nor imports another provider.
 package twilio
 
 import (
