@@ -30,6 +30,7 @@ type Store interface {
 	ActionStore
 	ConversionReader
 	ConversationStore
+	OutboxStore
 
 	// ApplyRetention removes the bodies of messages created before the
 	// time (from messages and event payloads), or with deleteMessages the

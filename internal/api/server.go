@@ -57,6 +57,12 @@ var Routes = []string{
 	"GET /api/v1/messages/{id}/actions",
 	"POST /api/v1/actions",
 	"GET /api/v1/stats/conversions",
+	"POST /api/v1/webhooks",
+	"GET /api/v1/webhooks",
+	"PATCH /api/v1/webhooks/{id}",
+	"DELETE /api/v1/webhooks/{id}",
+	"GET /api/v1/webhooks/{id}/deliveries",
+	"POST /api/v1/webhooks/{id}/replay",
 }
 
 // Register adds the API's routes to mux.
@@ -78,6 +84,12 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/messages/{id}/actions", s.authed(s.listActions))
 	mux.Handle("POST /api/v1/actions", s.authed(s.recordActionByNumber))
 	mux.Handle("GET /api/v1/stats/conversions", s.authed(s.conversions))
+	mux.Handle("POST /api/v1/webhooks", s.authed(s.createWebhook))
+	mux.Handle("GET /api/v1/webhooks", s.authed(s.listWebhooks))
+	mux.Handle("PATCH /api/v1/webhooks/{id}", s.authed(s.updateWebhook))
+	mux.Handle("DELETE /api/v1/webhooks/{id}", s.authed(s.deleteWebhook))
+	mux.Handle("GET /api/v1/webhooks/{id}/deliveries", s.authed(s.webhookDeliveries))
+	mux.Handle("POST /api/v1/webhooks/{id}/replay", s.authed(s.replayWebhook))
 	// Anything else under /api/ answers JSON, not the mux's plain text.
 	mux.Handle("/api/", s.authed(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, smstrack.Errorf(smstrack.ENOTFOUND, "no such API route: %s %s", r.Method, r.URL.Path))

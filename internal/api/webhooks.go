@@ -1,0 +1,166 @@
+package api
+
+import (
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/notify"
+)
+
+// maxWebhookBody bounds a webhook endpoint request: a URL and a few names.
+const maxWebhookBody = 16 << 10
+
+// readWebhookBody reads a small JSON body into v, refusing unknown fields.
+func readWebhookBody(r *http.Request, v any) error {
+	raw, err := io.ReadAll(io.LimitReader(r.Body, maxWebhookBody+1))
+	if err != nil {
+		return smstrack.Errorf(smstrack.EINVALID, "could not read the request body")
+	}
+	if len(raw) > maxWebhookBody {
+		return smstrack.Errorf(smstrack.ETOOLARGE, "request body is larger than %d bytes", maxWebhookBody)
+	}
+	return decodeStrict(raw, v)
+}
+
+// webhookIDParam reads the {id} of the path, answering 404 when it cannot be one.
+func webhookIDParam(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		writeError(w, smstrack.Errorf(smstrack.ENOTFOUND, "webhook endpoint %q not found", r.PathValue("id")))
+		return 0, false
+	}
+	return id, true
+}
+
+// createWebhook registers an endpoint and answers its secret, the only
+// time it is shown.
+func (s *Server) createWebhook(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		URL        string   `json:"url"`
+		EventTypes []string `json:"event_types"`
+	}
+	if err := readWebhookBody(r, &req); err != nil {
+		writeError(w, err)
+		return
+	}
+	e, err := s.store.CreateEndpoint(r.Context(), smstrack.Endpoint{URL: req.URL, EventTypes: req.EventTypes, Secret: notify.GenerateSecret()})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, e)
+}
+
+func (s *Server) listWebhooks(w http.ResponseWriter, r *http.Request) {
+	list, err := s.store.ListEndpoints(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"webhooks": list})
+}
+
+// updateWebhook enables or disables an endpoint.
+func (s *Server) updateWebhook(w http.ResponseWriter, r *http.Request) {
+	id, ok := webhookIDParam(w, r)
+	if !ok {
+		return
+	}
+	var req struct {
+		Enabled *bool  `json:"enabled"`
+		Reason  string `json:"reason"`
+	}
+	if err := readWebhookBody(r, &req); err != nil {
+		writeError(w, err)
+		return
+	}
+	if req.Enabled == nil {
+		writeError(w, smstrack.FieldError("enabled", "enabled must be true or false"))
+		return
+	}
+	reason := req.Reason
+	if !*req.Enabled && reason == "" {
+		reason = "disabled through the API"
+	}
+	e, err := s.store.SetEndpointEnabled(r.Context(), id, *req.Enabled, reason)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, e)
+}
+
+func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request) {
+	id, ok := webhookIDParam(w, r)
+	if !ok {
+		return
+	}
+	if err := s.store.DeleteEndpoint(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": id, "deleted": true})
+}
+
+// webhookDeliveries answers an endpoint's attempt log, newest first.
+func (s *Server) webhookDeliveries(w http.ResponseWriter, r *http.Request) {
+	id, ok := webhookIDParam(w, r)
+	if !ok {
+		return
+	}
+	limit, err := intParam(r, "limit", smstrack.DefaultPageSize)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if limit < 1 || limit > smstrack.MaxPageSize {
+		writeError(w, smstrack.FieldError("limit", "limit must be between 1 and %d", smstrack.MaxPageSize))
+		return
+	}
+	list, err := s.store.ListAttempts(r.Context(), id, limit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"attempts": list})
+}
+
+// replayWebhook queues one event, or the events of a time range, again
+// for the endpoint.
+func (s *Server) replayWebhook(w http.ResponseWriter, r *http.Request) {
+	id, ok := webhookIDParam(w, r)
+	if !ok {
+		return
+	}
+	var req struct {
+		EventID int64      `json:"event_id"`
+		From    *time.Time `json:"from"`
+		To      *time.Time `json:"to"`
+	}
+	if err := readWebhookBody(r, &req); err != nil {
+		writeError(w, err)
+		return
+	}
+	var rp smstrack.Replay
+	switch {
+	case req.EventID != 0 && (req.From != nil || req.To != nil):
+		writeError(w, smstrack.FieldError("event_id", "name an event_id or a from/to range, not both"))
+		return
+	case req.EventID != 0:
+		rp.EventID = req.EventID
+	case req.From == nil || req.To == nil:
+		writeError(w, smstrack.FieldError("from", "replay needs event_id, or both from and to"))
+		return
+	default:
+		rp.From, rp.To = *req.From, *req.To
+	}
+	n, err := s.store.ReplayDeliveries(r.Context(), id, rp)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"queued": n})
+}
