@@ -15,6 +15,12 @@ Usage:
   smstrack apikey create --name NAME     create an API key (printed once, last line)
   smstrack apikey list                   list API keys
   smstrack apikey revoke ID|NAME         revoke an API key
+  smstrack webhook create --url URL [--events a,b]
+                                         register an outbound webhook endpoint
+                                         (signing secret printed once, last line)
+  smstrack webhook list|enable ID|disable ID
+  smstrack webhook replay ID --event N | --from T --to T
+                                         send events again to an endpoint
   smstrack segments [--json] [--smart] TEXT|-
                                          how a body encodes and splits into segments
                                          (- reads standard input, byte for byte)
