@@ -39,9 +39,18 @@ func (db *DB) RecordAction(ctx context.Context, a smstrack.Action) (*smstrack.Ac
 	now := time.Now().UTC()
 	a.At, a.CreatedAt = fromMicros(a.At.UnixMicro()), fromMicros(now.UnixMicro())
 	a.Source = cleanText(a.Source)
-	err := db.writer.QueryRowContext(ctx, db.dialect.q(`INSERT INTO actions (message_id, type, at, data, source, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
-		a.MessageID, string(a.Type), a.At.UnixMicro(), data, a.Source, a.CreatedAt.UnixMicro()).Scan(&a.ID)
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, db.dialect.q(`INSERT INTO actions (message_id, type, at, data, source, created_at)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
+			a.MessageID, string(a.Type), a.At.UnixMicro(), data, a.Source, a.CreatedAt.UnixMicro()).Scan(&a.ID); err != nil {
+			return err
+		}
+		shown := a
+		if data != "" {
+			shown.Data = json.RawMessage(data)
+		}
+		return db.emitter(tx).emit(ctx, smstrack.EventActionCreated, map[string]any{"action": shown})
+	})
 	if isForeignKeyViolation(err) {
 		return nil, smstrack.Errorf(smstrack.ENOTFOUND, "message %d not found", a.MessageID)
 	} else if err != nil {

@@ -203,8 +203,17 @@ func (db *DB) applyOptOut(ctx context.Context, tx *sql.Tx, m *smstrack.Message, 
 	}
 	var err error
 	if optOut == "out" {
-		_, err = tx.ExecContext(ctx, db.dialect.q(`UPDATE conversations SET opted_out = 1, opted_out_at = ?,
+		var res sql.Result
+		res, err = tx.ExecContext(ctx, db.dialect.q(`UPDATE conversations SET opted_out = 1, opted_out_at = ?,
 			opt_out_reason = ? WHERE id = ? AND opted_out = 0`), m.CreatedAt.UnixMicro(), cleanText(reason), m.ConversationID)
+		if n, _ := rowsAffected(res, err); n > 0 {
+			our, their, _ := m.Pair()
+			err = db.emitter(tx).emit(ctx, smstrack.EventConversationOptedOut, map[string]any{
+				"conversation": map[string]any{"id": m.ConversationID, "provider": m.Provider, "account": m.Account,
+					"our_number": our, "their_number": their, "opted_out_at": m.CreatedAt, "opt_out_reason": reason},
+				"message_id": m.ID,
+			})
+		}
 	} else {
 		_, err = tx.ExecContext(ctx, db.dialect.q(`UPDATE conversations SET opted_out = 0, opted_out_at = NULL,
 			opt_out_reason = '' WHERE id = ?`), m.ConversationID)
@@ -321,4 +330,12 @@ func (db *DB) ConversationMessages(ctx context.Context, id int64, limit int) ([]
 	}
 	slices.Reverse(out)
 	return out, rows.Err()
+}
+
+// rowsAffected is RowsAffected of an Exec that may have failed.
+func rowsAffected(res sql.Result, err error) (int64, error) {
+	if err != nil || res == nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }

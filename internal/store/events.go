@@ -110,6 +110,7 @@ func (db *DB) applyEvents(ctx context.Context, events []*smstrack.EventInput) ([
 	touched := map[*smstrack.Message]bool{}
 	tagged := map[*smstrack.Message]bool{}
 	byEvent := make([]*smstrack.Message, len(events))
+	var changes []statusChange
 	for i, in := range events {
 		m := msgs[in.Key]
 		if m == nil {
@@ -125,6 +126,7 @@ func (db *DB) applyEvents(ctx context.Context, events []*smstrack.EventInput) ([
 		}
 		seen[ref] = true
 		smstrack.Merge(m, in.Facts, in.Source, in.ReceivedAt)
+		previous := m.State.Status
 		var changed bool
 		m.State, changed = smstrack.Apply(m.State, in.Event)
 		m.Status, m.ErrorCode = m.State.Status, m.State.ErrorCode
@@ -137,6 +139,8 @@ func (db *DB) applyEvents(ctx context.Context, events []*smstrack.EventInput) ([
 		}
 		fresh = append(fresh, in)
 		freshIndex = append(freshIndex, i)
+		changes = append(changes, statusChange{m: m, in: in, previous: previous, status: m.State.Status,
+			newInbound: m.ID == 0 && previous == "" && m.Direction == smstrack.Inbound})
 	}
 
 	if err := db.assignConversations(ctx, tx, touched, orig); err != nil {
@@ -166,6 +170,9 @@ func (db *DB) applyEvents(ctx context.Context, events []*smstrack.EventInput) ([
 		return nil, err
 	}
 	if err := db.replaceTags(ctx, tx, tagged); err != nil {
+		return nil, err
+	}
+	if err := db.emitter(tx).emitMessageEvents(ctx, changes); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {

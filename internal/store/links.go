@@ -144,6 +144,9 @@ func (db *DB) RecordVisit(ctx context.Context, v links.Visit) (bool, error) {
 			cleanText(v.Click.Source), time.Now().UnixMicro()); err != nil {
 			return false, fmt.Errorf("store: record click: %w", err)
 		}
+		if err := db.emitter(tx).emit(ctx, smstrack.EventActionCreated, map[string]any{"action": v.Click}); err != nil {
+			return false, err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return false, fmt.Errorf("store: record visit: %w", err)
