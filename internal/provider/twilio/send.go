@@ -1,0 +1,260 @@
+package twilio
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/smstrack/smstrack"
+)
+
+// The send API: an app using Twilio's libraries points their base URL at
+// smstrack and sends unchanged. smstrack forwards each request to Twilio
+// with the account's own credentials, answers exactly what Twilio
+// answered, and records the Message resources that come back. It
+// replaces StatusCallback with its own status webhook so it sees every
+// status; the app's callback is kept on the message as the tag
+// status_callback (relaying to it is not done yet).
+
+// Twilio's Message list and Message resource paths. Twilio's libraries
+// fetch /Messages/{Sid}.json; ServeMux wildcards are whole segments, so
+// MessageSid holds "SM....json" and the handler takes the suffix off.
+const (
+	MessagesPath = "/2010-04-01/Accounts/{AccountSid}/Messages.json"
+	MessagePath  = "/2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}"
+)
+
+// SendRoutes lists the routes of the send handler, for the OpenAPI test.
+var SendRoutes = []string{"POST " + MessagesPath, "GET " + MessagesPath, "GET " + MessagePath}
+
+// maxSendBody bounds a create request: a 1,600-character body, ten media
+// URLs and the other fields fit many times over.
+const maxSendBody = 1 << 20
+
+// statusCallbackTag is the message tag that keeps the app's own
+// StatusCallback, to relay statuses to later.
+const statusCallbackTag = "status_callback"
+
+// SendConfig configures the send handler.
+type SendConfig struct {
+	// Accounts maps each AccountSid to its auth token: the credentials
+	// the app authenticates with, which are also Twilio's.
+	Accounts map[string]string
+	// PublicURL is smstrack's public address, for the StatusCallback
+	// given to Twilio; empty means the address the request came to.
+	PublicURL string
+	// BaseURL is the upstream Twilio API; empty means DefaultBaseURL.
+	BaseURL string
+	// HTTP is the client for the upstream; nil means one with a
+	// 60-second timeout.
+	HTTP *http.Client
+}
+
+// SendHandler serves Twilio's Messages API by forwarding it to Twilio and
+// recording what Twilio answers.
+type SendHandler struct {
+	cfg SendConfig
+	ing smstrack.Ingester
+	log *slog.Logger
+	now func() time.Time
+}
+
+// NewSendHandler returns the send handler, recording through ing.
+func NewSendHandler(cfg SendConfig, ing smstrack.Ingester, log *slog.Logger) *SendHandler {
+	return &SendHandler{cfg: cfg, ing: ing, log: log.With("provider", Provider), now: time.Now}
+}
+
+// Register adds the send routes to mux.
+func (h *SendHandler) Register(mux *http.ServeMux) {
+	mux.HandleFunc("POST "+MessagesPath, h.serveCreate)
+	mux.HandleFunc("GET "+MessagesPath, h.serveList)
+	mux.HandleFunc("GET "+MessagePath, h.serveFetch)
+}
+
+func (h *SendHandler) serveCreate(w http.ResponseWriter, r *http.Request) {
+	account, token, ok := h.authenticate(w, r)
+	if !ok {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxSendBody)
+	if err := r.ParseForm(); err != nil {
+		writeRestError(w, http.StatusBadRequest, codeInvalid, "The request body must be a form of at most 1 MiB")
+		return
+	}
+	// Every field goes on as the app sent it, repeated ones (MediaUrl)
+	// included; only StatusCallback is ours.
+	form := url.Values{}
+	for k, vs := range r.PostForm {
+		form[k] = append([]string(nil), vs...)
+	}
+	appCallback := form.Get("StatusCallback")
+	form.Set("StatusCallback", h.statusURL(r))
+	status, body, ok := h.forward(w, r, http.MethodPost, account, token, r.URL.EscapedPath(), strings.NewReader(form.Encode()))
+	if !ok {
+		return
+	}
+	if status/100 == 2 {
+		h.record(r.Context(), body, smstrack.SourceAPI, appCallback)
+	}
+	writeUpstream(w, status, body)
+}
+
+func (h *SendHandler) serveFetch(w http.ResponseWriter, r *http.Request) {
+	sid, found := strings.CutSuffix(r.PathValue("MessageSid"), ".json")
+	if !found || !validID(sid) {
+		writeRestError(w, http.StatusNotFound, codeNotFound, "The requested resource "+r.URL.Path+" was not found")
+		return
+	}
+	account, token, ok := h.authenticate(w, r)
+	if !ok {
+		return
+	}
+	status, body, ok := h.forward(w, r, http.MethodGet, account, token, r.URL.EscapedPath(), nil)
+	if !ok {
+		return
+	}
+	if status/100 == 2 {
+		h.record(r.Context(), body, smstrack.SourceSync, "")
+	}
+	writeUpstream(w, status, body)
+}
+
+func (h *SendHandler) serveList(w http.ResponseWriter, r *http.Request) {
+	account, token, ok := h.authenticate(w, r)
+	if !ok {
+		return
+	}
+	// Paging (PageSize, Page, PageToken) and filters pass through in the
+	// query; next_page_uri in the answer is a path, so the library's next
+	// request comes back here too.
+	path := r.URL.EscapedPath()
+	if r.URL.RawQuery != "" {
+		path += "?" + r.URL.RawQuery
+	}
+	status, body, ok := h.forward(w, r, http.MethodGet, account, token, path, nil)
+	if !ok {
+		return
+	}
+	if status/100 == 2 {
+		var page messagePage
+		if err := json.Unmarshal(body, &page); err != nil {
+			h.log.Warn("send api: unreadable message list from Twilio", "account", account, "err", err)
+		}
+		for _, raw := range page.Messages {
+			h.record(r.Context(), raw, smstrack.SourceSync, "")
+		}
+	}
+	writeUpstream(w, status, body)
+}
+
+// authenticate checks HTTP Basic credentials against the path's account,
+// in constant time, and answers 401 itself when they are wrong.
+func (h *SendHandler) authenticate(w http.ResponseWriter, r *http.Request) (account, token string, ok bool) {
+	account = r.PathValue("AccountSid")
+	user, pass, hasAuth := r.BasicAuth()
+	token, known := h.cfg.Accounts[account]
+	if hasAuth && known && token != "" {
+		userOK := subtle.ConstantTimeCompare([]byte(user), []byte(account))
+		passOK := subtle.ConstantTimeCompare([]byte(pass), []byte(token))
+		if userOK&passOK == 1 {
+			return account, token, true
+		}
+	}
+	w.Header().Set("WWW-Authenticate", `Basic realm="smstrack"`)
+	writeRestError(w, http.StatusUnauthorized, codeAuthenticate, "Authenticate with the AccountSid and its auth token")
+	return "", "", false
+}
+
+// statusURL is smstrack's own status webhook, given to Twilio.
+func (h *SendHandler) statusURL(r *http.Request) string {
+	base := strings.TrimRight(h.cfg.PublicURL, "/")
+	if base == "" {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		base = scheme + "://" + r.Host
+	}
+	return base + StatusPath
+}
+
+// forward sends one request to the upstream with the account's
+// credentials and returns its status and body. A request that never got
+// an answer has been answered with a 502 already, and ok is false.
+func (h *SendHandler) forward(w http.ResponseWriter, r *http.Request, method, account, token, path string, body io.Reader) (status int, answer []byte, ok bool) {
+	c := &Client{BaseURL: h.cfg.BaseURL, AccountSid: account, AuthToken: token}
+	u, err := c.resolve(path)
+	if err != nil {
+		h.log.Error("send api: bad upstream URL", "err", err)
+		writeRestError(w, http.StatusInternalServerError, 20500, "Internal server error")
+		return 0, nil, false
+	}
+	req, err := http.NewRequestWithContext(r.Context(), method, u.String(), body)
+	if err != nil {
+		h.log.Error("send api: building upstream request", "err", err)
+		writeRestError(w, http.StatusInternalServerError, 20500, "Internal server error")
+		return 0, nil, false
+	}
+	req.SetBasicAuth(account, token)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", cmp.Or(r.UserAgent(), "smstrack"))
+	if body != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	hc := cmp.Or(h.cfg.HTTP, defaultHTTP)
+	resp, err := hc.Do(req)
+	if err == nil {
+		defer resp.Body.Close()
+		answer, err = io.ReadAll(io.LimitReader(resp.Body, maxResponse+1))
+		if err == nil && len(answer) > maxResponse {
+			err = io.ErrShortBuffer
+		}
+	}
+	if err != nil {
+		// A POST whose answer was lost may still have sent the message;
+		// the app learns that it does not know, as from Twilio's own 502.
+		h.log.Warn("send api: Twilio unreachable", "method", method, "path", u.Path, "err", err)
+		writeRestError(w, http.StatusBadGateway, 20500, "smstrack could not reach Twilio's API")
+		return 0, nil, false
+	}
+	return resp.StatusCode, answer, true
+}
+
+// record stores one Message resource Twilio answered; a failure is logged,
+// never shown to the app, whose request Twilio has already served.
+func (h *SendHandler) record(ctx context.Context, raw []byte, source smstrack.Source, appCallback string) {
+	m, err := DecodeMessageResource(raw)
+	if err == nil {
+		var ev *smstrack.EventInput
+		if ev, err = ResourceEvent(m, source, h.now().UTC()); err == nil {
+			if appCallback != "" {
+				ev.Facts.Tags = map[string]string{statusCallbackTag: appCallback}
+			}
+			_, err = h.ing.Ingest(ctx, ev)
+		}
+	}
+	if err != nil {
+		h.log.Error("send api: recording Twilio's message", "source", source, "err", err)
+	}
+}
+
+// writeUpstream answers with the upstream's status and body, unchanged.
+func writeUpstream(w http.ResponseWriter, status int, body []byte) {
+	ct := "application/json"
+	if len(bytes.TrimSpace(body)) == 0 {
+		ct = ""
+	}
+	if ct != "" {
+		w.Header().Set("Content-Type", ct)
+	}
+	w.WriteHeader(status)
+	w.Write(body)
+}
