@@ -42,6 +42,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	served := append(slices.Clone(api.Routes), "POST "+twilio.StatusPath, "POST "+twilio.InboundPath)
 	served = append(served, providerRoutes...)
 	served = append(served, twilio.FeedbackRoutes...)
+	served = append(served, twilio.SendRoutes...)
 	served = append(served, twilio.EventRoutes...)
 	sort.Strings(documented)
 	sort.Strings(served)

@@ -185,6 +185,7 @@ func newMux(c *config.Config, accounts map[string]string, apiOpts api.Options, d
 	twilio.NewHandler(twilio.Config{Accounts: accounts, PublicURL: c.PublicURL, SkipVerification: c.SkipVerification},
 		ing, rej, log).Register(mux)
 	twilio.NewFeedbackHandler(accounts, db, log).Register(mux)
+	twilio.NewSendHandler(twilio.SendConfig{Accounts: accounts, PublicURL: c.PublicURL, BaseURL: c.Get(optTwilioAPIURL)}, ing, log).Register(mux)
 	twilio.NewEventsHandler(twilio.Config{Accounts: accounts, PublicURL: c.PublicURL, SkipVerification: c.SkipVerification},
 		db, log).Register(mux)
 	for _, wire := range providerWirings {
