@@ -182,8 +182,9 @@ func newMux(c *config.Config, accounts map[string]string, apiOpts api.Options, d
 	}
 	links.NewHandler(db, log, linkOpts).Register(mux)
 	apiOpts.LinkBase = linkBase(c)
-	twilio.NewHandler(twilio.Config{Accounts: accounts, PublicURL: c.PublicURL, SkipVerification: c.SkipVerification},
-		ing, rej, log).Register(mux)
+	twilioHandler := twilio.NewHandler(twilio.Config{Accounts: accounts, PublicURL: c.PublicURL, SkipVerification: c.SkipVerification}, ing, rej, log)
+	twilioHandler.SetRelay(twilio.NewRelay(twilio.RelayConfig{Accounts: accounts, Messages: db}, log))
+	twilioHandler.Register(mux)
 	twilio.NewFeedbackHandler(accounts, db, log).Register(mux)
 	twilio.NewSendHandler(twilio.SendConfig{Accounts: accounts, PublicURL: c.PublicURL, BaseURL: c.Get(optTwilioAPIURL)}, ing, log).Register(mux)
 	twilio.NewEventsHandler(twilio.Config{Accounts: accounts, PublicURL: c.PublicURL, SkipVerification: c.SkipVerification},

@@ -28,11 +28,12 @@ const emptyTwiML = `<?xml version="1.0" encoding="UTF-8"?><Response></Response>`
 
 // Handler serves Twilio's status callbacks and inbound message webhooks.
 type Handler struct {
-	cfg Config
-	ing smstrack.Ingester
-	rej *webhook.Rejector
-	log *slog.Logger
-	now func() time.Time
+	cfg   Config
+	ing   smstrack.Ingester
+	rej   *webhook.Rejector
+	log   *slog.Logger
+	now   func() time.Time
+	relay *Relay // nil: status callbacks are not relayed
 }
 
 // NewHandler returns a Handler that verifies requests by cfg, hands events
@@ -51,7 +52,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 }
 
 func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request) {
-	h.serve(w, r, statusCallback, func(w http.ResponseWriter, _ smstrack.EventResult) {
+	h.serve(w, r, statusCallback, true, func(w http.ResponseWriter, _ smstrack.EventResult) {
 		w.WriteHeader(http.StatusNoContent)
 	})
 }
@@ -63,7 +64,7 @@ func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request) {
 const ConversationCookie = "smstrack_conversation"
 
 func (h *Handler) serveInbound(w http.ResponseWriter, r *http.Request) {
-	h.serve(w, r, inbound, func(w http.ResponseWriter, res smstrack.EventResult) {
+	h.serve(w, r, inbound, false, func(w http.ResponseWriter, res smstrack.EventResult) {
 		if res.ConversationID != 0 {
 			if c, err := r.Cookie(ConversationCookie); err == nil && c.Value != strconv.FormatInt(res.ConversationID, 10) {
 				h.log.Warn("twilio: conversation cookie disagrees with the number pair; the pair wins",
@@ -84,7 +85,8 @@ type parseFunc func(fields url.Values, payload json.RawMessage, receivedAt time.
 
 // serve runs one webhook request: read, decode, authenticate, parse, store,
 // and only then answer 2xx, so Twilio never hears "ok" for a lost event.
-func (h *Handler) serve(w http.ResponseWriter, r *http.Request, parse parseFunc, ok func(http.ResponseWriter, smstrack.EventResult)) {
+// A relayed event that is new goes on to the app's own callback afterwards.
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, parse parseFunc, relay bool, ok func(http.ResponseWriter, smstrack.EventResult)) {
 	receivedAt := h.now().UTC()
 	// Built lazily: a logger with attributes costs allocations that the
 	// common, silent path does not need.
@@ -135,6 +137,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, parse parseFunc,
 	if h.log.Enabled(r.Context(), slog.LevelDebug) {
 		log().Debug("twilio: event stored", "message_sid", ev.ProviderID, "status", ev.Status,
 			"message_id", res.MessageID, "duplicate", res.Duplicate, "applied", res.Applied)
+	}
+	if relay && h.relay != nil && !res.Duplicate {
+		h.relay.Relay(ev.Key, fields)
 	}
 	ok(w, res)
 }
