@@ -186,7 +186,9 @@ func newMux(c *config.Config, accounts map[string]string, apiOpts api.Options, d
 	twilioHandler.SetRelay(twilio.NewRelay(twilio.RelayConfig{Accounts: accounts, Messages: db}, log))
 	twilioHandler.Register(mux)
 	twilio.NewFeedbackHandler(accounts, db, log).Register(mux)
-	twilio.NewSendHandler(twilio.SendConfig{Accounts: accounts, PublicURL: c.PublicURL, BaseURL: c.Get(optTwilioAPIURL)}, ing, log).Register(mux)
+	twilioSend := twilio.NewSendHandler(twilio.SendConfig{Accounts: accounts, PublicURL: c.PublicURL, BaseURL: c.Get(optTwilioAPIURL)}, ing, log)
+	twilioSend.Register(mux)
+	apiOpts.TwilioSender = twilioSend
 	twilio.NewEventsHandler(twilio.Config{Accounts: accounts, PublicURL: c.PublicURL, SkipVerification: c.SkipVerification},
 		db, log).Register(mux)
 	for _, wire := range providerWirings {

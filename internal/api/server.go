@@ -30,6 +30,7 @@ type Options struct {
 	Prices        content.PriceTable // price of a segment by country
 	Media         *archive.Archive   // the compliance media archive; nil when off
 	LinkBase      string             // where short links point, e.g. https://t.example/l; "" for this server's /l
+	TwilioSender  Sender             // sends through Twilio for POST /api/v1/send; nil when off
 }
 
 // New returns the API server.
@@ -63,6 +64,7 @@ var Routes = []string{
 	"DELETE /api/v1/webhooks/{id}",
 	"GET /api/v1/webhooks/{id}/deliveries",
 	"POST /api/v1/webhooks/{id}/replay",
+	"POST /api/v1/send",
 }
 
 // Register adds the API's routes to mux.
@@ -90,6 +92,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("DELETE /api/v1/webhooks/{id}", s.authed(s.deleteWebhook))
 	mux.Handle("GET /api/v1/webhooks/{id}/deliveries", s.authed(s.webhookDeliveries))
 	mux.Handle("POST /api/v1/webhooks/{id}/replay", s.authed(s.replayWebhook))
+	mux.Handle("POST /api/v1/send", s.authed(s.send))
 	// Anything else under /api/ answers JSON, not the mux's plain text.
 	mux.Handle("/api/", s.authed(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, smstrack.Errorf(smstrack.ENOTFOUND, "no such API route: %s %s", r.Method, r.URL.Path))

@@ -6,6 +6,8 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -22,7 +24,7 @@ import (
 // answered, and records the Message resources that come back. It
 // replaces StatusCallback with its own status webhook so it sees every
 // status; the app's callback is kept on the message as the tag
-// status_callback (relaying to it is not done yet).
+// status_callback, and the relay (relay.go) passes statuses on to it.
 
 // Twilio's Message list and Message resource paths. Twilio's libraries
 // fetch /Messages/{Sid}.json; ServeMux wildcards are whole segments, so
@@ -80,7 +82,7 @@ func (h *SendHandler) Register(mux *http.ServeMux) {
 }
 
 func (h *SendHandler) serveCreate(w http.ResponseWriter, r *http.Request) {
-	account, token, ok := h.authenticate(w, r)
+	account, _, ok := h.authenticate(w, r)
 	if !ok {
 		return
 	}
@@ -89,22 +91,62 @@ func (h *SendHandler) serveCreate(w http.ResponseWriter, r *http.Request) {
 		writeRestError(w, http.StatusBadRequest, codeInvalid, "The request body must be a form of at most 1 MiB")
 		return
 	}
-	// Every field goes on as the app sent it, repeated ones (MediaUrl)
-	// included; only StatusCallback is ours.
-	form := url.Values{}
-	for k, vs := range r.PostForm {
-		form[k] = append([]string(nil), vs...)
-	}
-	appCallback := form.Get("StatusCallback")
-	form.Set("StatusCallback", h.statusURL(r))
-	status, body, ok := h.forward(w, r, http.MethodPost, account, token, r.URL.EscapedPath(), strings.NewReader(form.Encode()))
-	if !ok {
+	status, body, err := h.Send(r, account, r.PostForm, nil)
+	if err != nil {
+		writeForwardError(w, err)
 		return
 	}
-	if status/100 == 2 {
-		h.record(r.Context(), body, smstrack.SourceAPI, appCallback)
-	}
 	writeUpstream(w, status, body)
+}
+
+// ErrUnreachable reports a send that got no answer from Twilio: the
+// message may or may not have gone out.
+var ErrUnreachable = errors.New("twilio: upstream unreachable")
+
+// Send creates a message for account through Twilio with the fields of
+// form, as Twilio's Messages API takes them, and returns Twilio's status
+// and body. Every field goes on as given, repeated ones (MediaUrl)
+// included; only StatusCallback is replaced by smstrack's own, built from
+// the public URL or else r's address, and the app's is kept as a tag. A
+// Message resource Twilio answers with is recorded with tags (which may be
+// nil). The error is ErrUnreachable when Twilio did not answer.
+func (h *SendHandler) Send(r *http.Request, account string, form url.Values, tags map[string]string) (status int, body []byte, err error) {
+	token, known := h.cfg.Accounts[account]
+	if !known || token == "" {
+		return 0, nil, &smstrack.Error{Code: smstrack.EINVALID, Field: "account",
+			Message: "Twilio account " + account + " is not configured here"}
+	}
+	out := cloneValues(form)
+	appCallback := out.Get("StatusCallback")
+	out.Set("StatusCallback", h.statusURL(r))
+	path := "/2010-04-01/Accounts/" + url.PathEscape(account) + "/Messages.json"
+	status, body, err = h.forward(r, http.MethodPost, account, token, path, strings.NewReader(out.Encode()))
+	if err != nil {
+		return 0, nil, err
+	}
+	if status/100 == 2 {
+		recorded := map[string]string{}
+		for k, v := range tags {
+			recorded[k] = v
+		}
+		if appCallback != "" {
+			recorded[statusCallbackTag] = appCallback
+		}
+		h.record(r.Context(), body, smstrack.SourceAPI, recorded)
+	}
+	return status, body, nil
+}
+
+// writeForwardError answers a request Twilio never answered, as Twilio
+// answers its own failures.
+func writeForwardError(w http.ResponseWriter, err error) {
+	if errors.Is(err, ErrUnreachable) {
+		// A POST whose answer was lost may still have sent the message;
+		// the app learns that it does not know, as from Twilio's own 502.
+		writeRestError(w, http.StatusBadGateway, 20500, "smstrack could not reach Twilio's API")
+		return
+	}
+	writeRestError(w, http.StatusInternalServerError, 20500, "Internal server error")
 }
 
 func (h *SendHandler) serveFetch(w http.ResponseWriter, r *http.Request) {
@@ -117,12 +159,13 @@ func (h *SendHandler) serveFetch(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	status, body, ok := h.forward(w, r, http.MethodGet, account, token, r.URL.EscapedPath(), nil)
-	if !ok {
+	status, body, err := h.forward(r, http.MethodGet, account, token, r.URL.EscapedPath(), nil)
+	if err != nil {
+		writeForwardError(w, err)
 		return
 	}
 	if status/100 == 2 {
-		h.record(r.Context(), body, smstrack.SourceSync, "")
+		h.record(r.Context(), body, smstrack.SourceSync, nil)
 	}
 	writeUpstream(w, status, body)
 }
@@ -139,8 +182,9 @@ func (h *SendHandler) serveList(w http.ResponseWriter, r *http.Request) {
 	if r.URL.RawQuery != "" {
 		path += "?" + r.URL.RawQuery
 	}
-	status, body, ok := h.forward(w, r, http.MethodGet, account, token, path, nil)
-	if !ok {
+	status, body, err := h.forward(r, http.MethodGet, account, token, path, nil)
+	if err != nil {
+		writeForwardError(w, err)
 		return
 	}
 	if status/100 == 2 {
@@ -149,7 +193,7 @@ func (h *SendHandler) serveList(w http.ResponseWriter, r *http.Request) {
 			h.log.Warn("send api: unreadable message list from Twilio", "account", account, "err", err)
 		}
 		for _, raw := range page.Messages {
-			h.record(r.Context(), raw, smstrack.SourceSync, "")
+			h.record(r.Context(), raw, smstrack.SourceSync, nil)
 		}
 	}
 	writeUpstream(w, status, body)
@@ -187,21 +231,19 @@ func (h *SendHandler) statusURL(r *http.Request) string {
 }
 
 // forward sends one request to the upstream with the account's
-// credentials and returns its status and body. A request that never got
-// an answer has been answered with a 502 already, and ok is false.
-func (h *SendHandler) forward(w http.ResponseWriter, r *http.Request, method, account, token, path string, body io.Reader) (status int, answer []byte, ok bool) {
+// credentials and returns its status and body; the error wraps
+// ErrUnreachable when the request never got an answer.
+func (h *SendHandler) forward(r *http.Request, method, account, token, path string, body io.Reader) (status int, answer []byte, err error) {
 	c := &Client{BaseURL: h.cfg.BaseURL, AccountSid: account, AuthToken: token}
 	u, err := c.resolve(path)
 	if err != nil {
 		h.log.Error("send api: bad upstream URL", "err", err)
-		writeRestError(w, http.StatusInternalServerError, 20500, "Internal server error")
-		return 0, nil, false
+		return 0, nil, fmt.Errorf("twilio: upstream URL: %w", err)
 	}
 	req, err := http.NewRequestWithContext(r.Context(), method, u.String(), body)
 	if err != nil {
 		h.log.Error("send api: building upstream request", "err", err)
-		writeRestError(w, http.StatusInternalServerError, 20500, "Internal server error")
-		return 0, nil, false
+		return 0, nil, fmt.Errorf("twilio: upstream request: %w", err)
 	}
 	req.SetBasicAuth(account, token)
 	req.Header.Set("Accept", "application/json")
@@ -219,24 +261,21 @@ func (h *SendHandler) forward(w http.ResponseWriter, r *http.Request, method, ac
 		}
 	}
 	if err != nil {
-		// A POST whose answer was lost may still have sent the message;
-		// the app learns that it does not know, as from Twilio's own 502.
 		h.log.Warn("send api: Twilio unreachable", "method", method, "path", u.Path, "err", err)
-		writeRestError(w, http.StatusBadGateway, 20500, "smstrack could not reach Twilio's API")
-		return 0, nil, false
+		return 0, nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
-	return resp.StatusCode, answer, true
+	return resp.StatusCode, answer, nil
 }
 
 // record stores one Message resource Twilio answered; a failure is logged,
 // never shown to the app, whose request Twilio has already served.
-func (h *SendHandler) record(ctx context.Context, raw []byte, source smstrack.Source, appCallback string) {
+func (h *SendHandler) record(ctx context.Context, raw []byte, source smstrack.Source, tags map[string]string) {
 	m, err := DecodeMessageResource(raw)
 	if err == nil {
 		var ev *smstrack.EventInput
 		if ev, err = ResourceEvent(m, source, h.now().UTC()); err == nil {
-			if appCallback != "" {
-				ev.Facts.Tags = map[string]string{statusCallbackTag: appCallback}
+			if len(tags) > 0 {
+				ev.Facts.Tags = tags
 			}
 			_, err = h.ing.Ingest(ctx, ev)
 		}
