@@ -1,0 +1,246 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/smstrack/smstrack/internal/provider/twilio"
+)
+
+// message is one simulated message; its fields change under Network.mu.
+type message struct {
+	sid, account, token     string
+	to, from, body, service string
+	callback                string
+	segments, media         int
+	created, updated, sent  time.Time
+	status                  string
+	errorCode               int
+	profile                 Profile
+}
+
+// resource is Twilio's Message resource, in its field order; nil
+// pointers encode as null, as Twilio's do.
+type resource struct {
+	AccountSid          string            `json:"account_sid"`
+	APIVersion          string            `json:"api_version"`
+	Body                string            `json:"body"`
+	DateCreated         string            `json:"date_created"`
+	DateSent            *string           `json:"date_sent"`
+	DateUpdated         string            `json:"date_updated"`
+	Direction           string            `json:"direction"`
+	ErrorCode           *int              `json:"error_code"`
+	ErrorMessage        *string           `json:"error_message"`
+	From                string            `json:"from"`
+	MessagingServiceSid *string           `json:"messaging_service_sid"`
+	NumMedia            string            `json:"num_media"`
+	NumSegments         string            `json:"num_segments"`
+	Price               *string           `json:"price"`
+	PriceUnit           string            `json:"price_unit"`
+	Sid                 string            `json:"sid"`
+	Status              string            `json:"status"`
+	SubresourceURIs     map[string]string `json:"subresource_uris"`
+	To                  string            `json:"to"`
+	URI                 string            `json:"uri"`
+}
+
+// dateLayout is how Twilio's REST API writes dates.
+const dateLayout = "Mon, 02 Jan 2006 15:04:05 -0700"
+
+func (m *message) resource() *resource {
+	base := "/2010-04-01/Accounts/" + m.account + "/Messages/" + m.sid
+	r := &resource{
+		AccountSid: m.account, APIVersion: "2010-04-01", Body: m.body,
+		DateCreated: m.created.UTC().Format(dateLayout), DateUpdated: m.updated.UTC().Format(dateLayout),
+		Direction: "outbound-api", From: m.from, NumMedia: strconv.Itoa(m.media),
+		NumSegments: strconv.Itoa(m.segments), PriceUnit: "USD", Sid: m.sid, Status: m.status,
+		SubresourceURIs: map[string]string{"media": base + "/Media.json", "feedback": base + "/Feedback.json"},
+		To:              m.to, URI: base + ".json",
+	}
+	if m.service != "" {
+		r.MessagingServiceSid = &m.service
+	}
+	if !m.sent.IsZero() {
+		s := m.sent.UTC().Format(dateLayout)
+		r.DateSent = &s
+		p := fmt.Sprintf("%.5f", -m.profile.PricePerSegment*float64(m.segments))
+		r.Price = &p
+	}
+	if m.errorCode != 0 {
+		c, msg := m.errorCode, errorMessages[m.errorCode]
+		r.ErrorCode, r.ErrorMessage = &c, &msg
+	}
+	return r
+}
+
+// errorMessages are the short descriptions Twilio gives its error codes.
+var errorMessages = map[int]string{
+	21610: "Attempt to send to unsubscribed recipient",
+	30001: "Queue overflow",
+	30003: "Unreachable destination handset",
+	30005: "Unknown destination handset",
+	30006: "Landline or unreachable carrier",
+	30007: "Message filtered",
+	30008: "Unknown error",
+}
+
+// step is one thing in a message's life: a change of status at a
+// simulated time, or the posting of the callback of one such change.
+type step struct {
+	at     time.Time
+	post   bool
+	change int // index into plan.changes
+}
+
+type change struct {
+	status string
+	code   int
+}
+
+type plan struct {
+	changes []change
+	steps   []step
+}
+
+// plan draws a message's fate and timeline from rng. It runs under mu.
+func (n *Network) plan(m *message, rng *rand.Rand, created time.Time) plan {
+	p := m.profile
+	rate, factor := p.DeliveryRate, 1.0
+	for _, d := range n.cfg.Degradations {
+		if d.Country == p.Country && d.Carrier == p.Carrier && d.active(created.Sub(n.start)) {
+			rate, factor = d.DeliveryRate, d.LatencyFactor
+		}
+	}
+	draw := func(l LogNormal) time.Duration {
+		d := time.Duration(float64(l.Median) * factor * math.Exp(l.Sigma*rng.NormFloat64()))
+		return min(max(d, time.Millisecond), n.cfg.MaxLatency)
+	}
+	var pl plan
+	add := func(at time.Time, c change) {
+		pl.changes = append(pl.changes, c)
+		i := len(pl.changes) - 1
+		pl.steps = append(pl.steps, step{at: at, change: i}, step{at: at, post: true, change: i})
+	}
+	// Twilio acknowledges the queueing within a fraction of a second.
+	at := created.Add(time.Duration(50+rng.IntN(400)) * time.Millisecond)
+	add(at, change{status: "queued"})
+	at = at.Add(draw(p.Sent))
+	if rng.Float64() < rate {
+		add(at, change{status: "sent"})
+		add(at.Add(draw(p.Delivered)), change{status: "delivered"})
+	} else if code := pickError(p.Errors, rng); failedCodes[code] {
+		add(at, change{status: "failed", code: code})
+	} else {
+		add(at, change{status: "sent"})
+		add(at.Add(draw(p.Delivered)), change{status: "undelivered", code: code})
+	}
+	last := len(pl.steps) - 1
+	if len(pl.changes) == 3 && rng.Float64() < n.cfg.OutOfOrderRate {
+		// The carrier's receipt overtakes Twilio's own "sent": post
+		// "sent" just after the final status.
+		pl.steps[3].at = pl.steps[last].at.Add(time.Duration(10+rng.IntN(990)) * time.Millisecond)
+	}
+	if rng.Float64() < n.cfg.DuplicateRate {
+		orig := pl.steps[1+2*rng.IntN(len(pl.changes))]
+		orig.at = orig.at.Add(time.Duration(rng.IntN(5000)) * time.Millisecond)
+		pl.steps = append(pl.steps, orig)
+	}
+	slices.SortStableFunc(pl.steps, func(a, b step) int { return a.at.Compare(b.at) })
+	return pl
+}
+
+// pickError draws an error code by weight; nil weights mean
+// DefaultErrors.
+func pickError(ws []ErrorWeight, rng *rand.Rand) int {
+	if len(ws) == 0 {
+		ws = DefaultErrors
+	}
+	var total float64
+	for _, w := range ws {
+		total += w.Weight
+	}
+	x := rng.Float64() * total
+	for _, w := range ws {
+		if x -= w.Weight; x < 0 {
+			return w.Code
+		}
+	}
+	return ws[len(ws)-1].Code
+}
+
+// live plays a message's plan out in (compressed) real time.
+func (n *Network) live(m *message, pl plan) {
+	defer n.wg.Done()
+	for _, s := range pl.steps {
+		if !n.sleepUntil(s.at) {
+			return
+		}
+		c := pl.changes[s.change]
+		if !s.post {
+			n.mu.Lock()
+			m.status, m.errorCode, m.updated = c.status, c.code, s.at
+			if c.status == "sent" {
+				m.sent = s.at
+			}
+			n.mu.Unlock()
+			continue
+		}
+		if m.callback != "" {
+			n.post(m, c, s.at)
+		}
+	}
+}
+
+// sleepUntil waits for simulated time at; false means Close came first.
+func (n *Network) sleepUntil(at time.Time) bool {
+	d := time.Duration(float64(at.Sub(n.now())) / n.cfg.Speed)
+	if d <= 0 {
+		return n.ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-n.ctx.Done():
+		return false
+	}
+}
+
+// post sends one status callback, signed as Twilio signs it. Twilio does
+// not retry a status callback, so neither does the network.
+func (n *Network) post(m *message, c change, at time.Time) {
+	f := url.Values{
+		"MessageSid": {m.sid}, "SmsSid": {m.sid}, "AccountSid": {m.account},
+		"From": {m.from}, "To": {m.to}, "MessageStatus": {c.status}, "SmsStatus": {c.status},
+		"ApiVersion": {"2010-04-01"},
+	}
+	if m.service != "" {
+		f.Set("MessagingServiceSid", m.service)
+	}
+	if c.code != 0 {
+		f.Set("ErrorCode", strconv.Itoa(c.code))
+	}
+	if c.status == "delivered" || c.status == "undelivered" {
+		f.Set("RawDlrDoneDate", at.UTC().Format("0601021504"))
+	}
+	req, err := http.NewRequestWithContext(n.ctx, http.MethodPost, m.callback, strings.NewReader(f.Encode()))
+	if err != nil {
+		return
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("User-Agent", "TwilioProxy/1.1")
+	req.Header.Set(twilio.SignatureHeader, twilio.Sign(m.token, m.callback, f))
+	resp, err := n.http.Do(req)
+	if err != nil {
+		return
+	}
+	resp.Body.Close()
+}
