@@ -2,6 +2,7 @@ package sim
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -148,5 +149,34 @@ func TestRoute(t *testing.T) {
 		if q, _ := route(ps, to); q.Carrier != p.Carrier {
 			t.Errorf("route(%s) changes carrier", to)
 		}
+	}
+}
+
+func TestInboundReplies(t *testing.T) {
+	rc := newReceiver(t)
+	n, api := newNetwork(t, Config{Seed: 11, InboundURL: rc.srv.URL + "/inbound", InboundRate: 0.5, StopShare: 0.5,
+		Profiles: []Profile{{Country: "US", CallingCode: "1", Carrier: "Test", DeliveryRate: 1,
+			Sent: LogNormal{Median: time.Second}, Delivered: LogNormal{Median: time.Second}}}})
+	for i := range 40 {
+		send(t, api, testAccount, testToken, url.Values{"To": {fmt.Sprintf("+1415555%04d", i)},
+			"From": {"+14155550100"}, "Body": {"hi"}})
+	}
+	n.Wait()
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	replies, stops := 0, 0
+	for _, cbs := range rc.got {
+		for _, f := range cbs {
+			if f.Get("SmsStatus") != "received" || f.Get("To") != "+14155550100" {
+				t.Errorf("unexpected post %v", f)
+			}
+			replies++
+			if f.Get("Body") == "STOP" {
+				stops++
+			}
+		}
+	}
+	if rc.bad != 0 || replies < 10 || replies > 30 || stops == 0 || stops == replies {
+		t.Errorf("replies %d, stops %d, bad signatures %d: want about 20, some STOP, none bad", replies, stops, rc.bad)
 	}
 }

@@ -97,6 +97,8 @@ type step struct {
 	at     time.Time
 	post   bool
 	change int // index into plan.changes
+	// reply, when set, makes the step an inbound reply instead.
+	reply string
 }
 
 type change struct {
@@ -142,6 +144,16 @@ func (n *Network) plan(m *message, rng *rand.Rand, created time.Time) plan {
 		add(at.Add(draw(p.Delivered)), change{status: "undelivered", code: code})
 	}
 	last := len(pl.steps) - 1
+	if n.cfg.InboundURL != "" && m.from != "" && pl.changes[len(pl.changes)-1].status == "delivered" &&
+		rng.Float64() < n.cfg.InboundRate {
+		reply := replies[rng.IntN(len(replies))]
+		if rng.Float64() < n.cfg.StopShare {
+			reply = "STOP"
+		}
+		// People answer within a minute or so, some much later.
+		at := pl.steps[last].at.Add(draw(LogNormal{Median: 45 * time.Second, Sigma: 1.3}))
+		pl.steps = append(pl.steps, step{at: at, reply: reply})
+	}
 	if len(pl.changes) == 3 && rng.Float64() < n.cfg.OutOfOrderRate {
 		// The carrier's receipt overtakes Twilio's own "sent": post
 		// "sent" just after the final status.
@@ -181,6 +193,10 @@ func (n *Network) live(m *message, pl plan) {
 	for _, s := range pl.steps {
 		if !n.sleepUntil(s.at) {
 			return
+		}
+		if s.reply != "" {
+			n.postReply(m, s.reply)
+			continue
 		}
 		c := pl.changes[s.change]
 		if !s.post {
@@ -231,13 +247,38 @@ func (n *Network) post(m *message, c change, at time.Time) {
 	if c.status == "delivered" || c.status == "undelivered" {
 		f.Set("RawDlrDoneDate", at.UTC().Format("0601021504"))
 	}
-	req, err := http.NewRequestWithContext(n.ctx, http.MethodPost, m.callback, strings.NewReader(f.Encode()))
+	n.postForm(m.callback, m.token, f)
+}
+
+// replies are what recipients answer, besides STOP.
+var replies = []string{"Thanks!", "ok", "Who is this?", "Yes", "No thanks", "Great, see you then", "HELP"}
+
+// postReply posts an incoming message from the recipient back to the
+// sender's number, as Twilio's incoming-message webhook does.
+func (n *Network) postReply(m *message, body string) {
+	n.mu.Lock()
+	sid := fmt.Sprintf("SM%016x%016x", n.rng.Uint64(), n.rng.Uint64())
+	n.mu.Unlock()
+	f := url.Values{
+		"MessageSid": {sid}, "SmsSid": {sid}, "SmsMessageSid": {sid}, "AccountSid": {m.account},
+		"From": {m.to}, "To": {m.from}, "Body": {body}, "NumSegments": {"1"}, "NumMedia": {"0"},
+		"SmsStatus": {"received"}, "ApiVersion": {"2010-04-01"},
+	}
+	if m.service != "" {
+		f.Set("MessagingServiceSid", m.service)
+	}
+	n.postForm(n.cfg.InboundURL, m.token, f)
+}
+
+// postForm posts a webhook form to target, signed by token.
+func (n *Network) postForm(target, token string, f url.Values) {
+	req, err := http.NewRequestWithContext(n.ctx, http.MethodPost, target, strings.NewReader(f.Encode()))
 	if err != nil {
 		return
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("User-Agent", "TwilioProxy/1.1")
-	req.Header.Set(twilio.SignatureHeader, twilio.Sign(m.token, m.callback, f))
+	req.Header.Set(twilio.SignatureHeader, twilio.Sign(token, target, f))
 	resp, err := n.http.Do(req)
 	if err != nil {
 		return

@@ -40,6 +40,12 @@ type Config struct {
 	// posted twice, and OutOfOrderRate the share whose final callback
 	// arrives before "sent". Zero means 0.02 and 0.03; negative, never.
 	DuplicateRate, OutOfOrderRate float64
+	// InboundURL, when set, receives replies to delivered messages as
+	// Twilio's incoming-message webhook: InboundRate of delivered
+	// messages get one (zero means 0.05), and StopShare of those replies
+	// are STOP (zero means 0.2).
+	InboundURL             string
+	InboundRate, StopShare float64
 	// MaxLatency caps one simulated latency; zero means 10 minutes.
 	MaxLatency time.Duration
 	// HTTP posts the callbacks; nil means a client with a 10-second
@@ -83,6 +89,12 @@ func New(cfg Config) *Network {
 	}
 	if cfg.OutOfOrderRate == 0 {
 		cfg.OutOfOrderRate = 0.03
+	}
+	if cfg.InboundRate == 0 {
+		cfg.InboundRate = 0.05
+	}
+	if cfg.StopShare == 0 {
+		cfg.StopShare = 0.2
 	}
 	if cfg.MaxLatency <= 0 {
 		cfg.MaxLatency = 10 * time.Minute
