@@ -10,6 +10,9 @@ func (m *Main) help() {
 	fmt.Fprint(m.Stdout, `smstrack: a self-hosted SMS tracker
 
 Usage:
+  smstrack demo [--rate N] [--speed X] [flags]
+                                         run the server on ./smstrack-demo with a simulated
+                                         carrier network sending N messages/s (default 5)
   smstrack serve [flags]                 run the server (webhooks, API)
   smstrack migrate [flags]               apply database migrations and exit
   smstrack apikey create --name NAME     create an API key (printed once, last line)

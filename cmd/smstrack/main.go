@@ -44,6 +44,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	switch cmd {
 	case "serve":
 		return m.serve(ctx, rest)
+	case "demo":
+		return m.demo(ctx, rest)
 	case "migrate":
 		return m.migrate(ctx, rest)
 	case "apikey":
