@@ -4,9 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"math"
 	mrand "math/rand/v2"
 	"net"
 	"net/http"
@@ -121,7 +124,8 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 Data in %s. Ctrl-C stops.
 `, rate, base, secret, secret, base, c.Data)
 
-	traffic := &demoTraffic{base: base, sid: sid, token: token, log: slog.New(slog.NewTextHandler(m.Stderr, nil))}
+	traffic := &demoTraffic{base: base, sid: sid, token: token, key: secret, speed: speed,
+		log: slog.New(slog.NewTextHandler(m.Stderr, nil))}
 	tick := time.NewTicker(time.Duration(float64(time.Second) / rate))
 	defer tick.Stop()
 	for {
@@ -169,8 +173,9 @@ func randomHex(n int) string {
 
 // demoTraffic sends varied messages through the Twilio-compatible send API.
 type demoTraffic struct {
-	base, sid, token string
-	log              *slog.Logger
+	base, sid, token, key string
+	speed                 float64
+	log                   *slog.Logger
 }
 
 // demoBodies mix what real senders send: one-time codes, notices in GSM-7,
@@ -178,7 +183,7 @@ type demoTraffic struct {
 var demoBodies = []string{
 	"Your verification code is %06d. It expires in 10 minutes.",
 	"Your order #%d has shipped and arrives tomorrow.",
-	"Flash sale: 30%% off everything today only! Shop now at https://shop.example.com/sale?c=%d",
+	"Flash sale: 30%% off everything today only! Shop now at %s",
 	"Don’t forget your appointment tomorrow at 10:30 — reply C to cancel (ref %d).",
 	"Votre code de connexion est %d. Ne le partagez avec personne.",
 	"Ihr Paket %d wurde zugestellt. 📦 Danke für Ihren Einkauf!",
@@ -195,8 +200,17 @@ var demoNumbers = []struct {
 
 func (d *demoTraffic) send(ctx context.Context) {
 	n := mrand.IntN(1_000_000)
-	body := demoBodies[mrand.IntN(len(demoBodies))]
-	if strings.Contains(body, "%") {
+	kind := mrand.IntN(len(demoBodies))
+	body := demoBodies[kind]
+	link := ""
+	switch {
+	case kind == 2: // marketing: a tracked link in the body
+		link = d.shortLink(ctx, fmt.Sprintf("https://shop.example.com/sale?c=%d", n))
+		if link == "" {
+			return
+		}
+		body = fmt.Sprintf(body, link)
+	case strings.Contains(body, "%"):
 		body = fmt.Sprintf(body, n)
 	}
 	num := demoNumbers[mrand.IntN(len(demoNumbers))]
@@ -217,6 +231,83 @@ func (d *demoTraffic) send(ctx context.Context) {
 		return
 	}
 	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		return
+	}
+	// What recipients do, with human delays: most people type their code,
+	// some open the marketing link — after a messaging app fetched its
+	// preview, as it does the moment the message arrives.
+	switch {
+	case kind == 0 && mrand.Float64() < 0.8:
+		d.later(ctx, 4*time.Second, func() {
+			d.api(ctx, "POST", "/api/v1/actions", `{"to": "`+to+`", "type": "confirmed"}`)
+		})
+	case link != "":
+		d.later(ctx, 2*time.Second, func() { d.visit(ctx, link, "facebookexternalhit/1.1 Facebot Twitterbot/1.0") })
+		if mrand.Float64() < 0.3 {
+			d.later(ctx, 20*time.Second, func() {
+				d.visit(ctx, link, "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
+			})
+		}
+	}
+}
+
+// later runs fn after a log-normal human delay around median, compressed
+// by the demo's speed.
+func (d *demoTraffic) later(ctx context.Context, median time.Duration, fn func()) {
+	delay := time.Duration(float64(median) * math.Exp(0.8*mrand.NormFloat64()) / d.speed)
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-time.After(delay):
+			fn()
+		}
+	}()
+}
+
+// shortLink makes a tracked link for a URL.
+func (d *demoTraffic) shortLink(ctx context.Context, target string) string {
+	var out struct {
+		ShortURL string `json:"short_url"`
+	}
+	body := d.api(ctx, "POST", "/api/v1/links", `{"url": "`+target+`"}`)
+	if json.Unmarshal(body, &out) != nil {
+		return ""
+	}
+	return out.ShortURL
+}
+
+// visit opens a link as a browser or a preview fetcher would, without
+// following the redirect.
+func (d *demoTraffic) visit(ctx context.Context, link, userAgent string) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, link, nil)
+	if err != nil {
+		return
+	}
+	req.Header.Set("User-Agent", userAgent)
+	resp, err := noRedirects.Do(req)
+	if err == nil {
+		resp.Body.Close()
+	}
+}
+
+var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// api calls the JSON API with the demo's key and returns the answer's body.
+func (d *demoTraffic) api(ctx context.Context, method, path, body string) []byte {
+	req, err := http.NewRequestWithContext(ctx, method, d.base+path, strings.NewReader(body))
+	if err != nil {
+		return nil
+	}
+	req.Header.Set("Authorization", "Bearer "+d.key)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return b
 }
 
 func pow10(n int) int {
