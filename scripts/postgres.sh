@@ -23,8 +23,12 @@ start)
     as_pg "$bindir/initdb" -D "$dir" -U postgres --auth=trust -E UTF8 --no-sync >/dev/null
   fi
   # Tests need no durability across power loss; benchmarks pass their own settings in PGOPTIONS_EXTRA.
-  as_pg "$bindir/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 ${PGOPTIONS_EXTRA:--c fsync=off -c synchronous_commit=off -c full_page_writes=off}" start >/dev/null
+  if ! as_pg "$bindir/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 ${PGOPTIONS_EXTRA:--c fsync=off -c synchronous_commit=off -c full_page_writes=off}" start >/dev/null; then
+    echo "postgres.sh: PostgreSQL did not start on port $port; its log:" >&2
+    tail -n 20 "$dir/server.log" >&2 || true
+    exit 1
+  fi
   echo "postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
   ;;
 stop)

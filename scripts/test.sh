@@ -24,8 +24,16 @@ fi
 work=$(mktemp -d)
 chmod 755 "$work" # the server runs as the postgres user and must reach its directory
 trap 'scripts/postgres.sh stop "$work/pg"; rm -rf "$work"' EXIT
-port=$((56000 + RANDOM % 1000))
-SMSTRACK_TEST_POSTGRES=$(scripts/postgres.sh start "$work/pg" "$port")
+# A random port above the usual ephemeral range (32768-60999), where outgoing
+# connections take their local ports; another if that one is taken.
+for attempt in 1 2 3; do
+  port=$((61000 + RANDOM % 4000))
+  if SMSTRACK_TEST_POSTGRES=$(scripts/postgres.sh start "$work/pg" "$port"); then
+    break
+  fi
+  [ "$attempt" = 3 ] && { echo "test.sh: could not start PostgreSQL" >&2; exit 1; }
+  scripts/postgres.sh stop "$work/pg"
+done
 export SMSTRACK_TEST_POSTGRES SMSTRACK_REQUIRE_POSTGRES=1
 
 go vet ./...
