@@ -82,6 +82,19 @@ func FormJSON(fields url.Values) json.RawMessage {
 	return append(b, '}')
 }
 
+// FormJSONWithout is FormJSON of the fields but the named ones: secrets in
+// a URL, or signature parameters that change on every retry and would
+// defeat deduplication.
+func FormJSONWithout(fields url.Values, skip ...string) json.RawMessage {
+	kept := make(url.Values, len(fields))
+	for k, v := range fields {
+		if !slices.Contains(skip, k) {
+			kept[k] = v
+		}
+	}
+	return FormJSON(kept)
+}
+
 const hexDigits = "0123456789abcdef"
 
 // appendString appends s as a JSON string escaped as encoding/json escapes

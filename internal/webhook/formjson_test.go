@@ -74,3 +74,13 @@ func BenchmarkFormJSON(b *testing.B) {
 		FormJSON(v)
 	}
 }
+
+func TestFormJSONWithout(t *testing.T) {
+	f := url.Values{"token": {"secret"}, "sig": {"x"}, "id": {"1"}}
+	if got := string(FormJSONWithout(f, "token", "sig")); got != `{"id":"1"}` {
+		t.Errorf("got %s", got)
+	}
+	if len(f) != 3 {
+		t.Error("FormJSONWithout changed its input")
+	}
+}

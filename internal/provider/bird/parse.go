@@ -5,14 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"maps"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/webhook"
 )
 
 // reportStatuses maps the status of a legacy MessageBird SMS status report
@@ -287,24 +286,7 @@ func mccmnc(s string) smstrack.Network {
 // dedupes. Names that are not UTF-8 are spelled with U+FFFD; names that
 // then coincide share one key.
 func formPayload(fields url.Values) json.RawMessage {
-	merged := make(map[string][]string, len(fields))
-	for _, k := range slices.Sorted(maps.Keys(fields)) {
-		name := strings.ToValidUTF8(k, "\uFFFD")
-		merged[name] = append(merged[name], fields[k]...)
-	}
-	m := make(map[string]any, len(merged))
-	for k, v := range merged {
-		if len(v) == 1 {
-			m[k] = v[0]
-		} else {
-			m[k] = v
-		}
-	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		panic("bird: encoding payload: " + err.Error()) // strings always encode
-	}
-	return b
+	return webhook.FormJSON(fields)
 }
 
 // compactJSON checks that body is one JSON object in UTF-8 and returns it

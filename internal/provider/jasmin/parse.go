@@ -3,9 +3,7 @@ package jasmin
 import (
 	"encoding/hex"
 	"encoding/json"
-	"maps"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/smstrack/smstrack"
 	"github.com/smstrack/smstrack/internal/provider/smpp"
+	"github.com/smstrack/smstrack/internal/webhook"
 )
 
 // The parameters smstrack reads besides Jasmin's own: the shared token and
@@ -148,25 +147,5 @@ func newEvent(fields url.Values, account string, receivedAt time.Time) (*smstrac
 // same callback always gives the same bytes and dedupes. Names that are
 // not UTF-8 are spelled with U+FFFD and merged, so no value is dropped.
 func formPayload(fields url.Values) json.RawMessage {
-	merged := make(map[string][]string, len(fields))
-	for _, k := range slices.Sorted(maps.Keys(fields)) {
-		if k == ParamToken {
-			continue
-		}
-		name := strings.ToValidUTF8(k, "\uFFFD")
-		merged[name] = append(merged[name], fields[k]...)
-	}
-	m := make(map[string]any, len(merged))
-	for k, v := range merged {
-		if len(v) == 1 {
-			m[k] = v[0]
-		} else {
-			m[k] = v
-		}
-	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		panic("jasmin: encoding payload: " + err.Error()) // strings always encode
-	}
-	return b
+	return webhook.FormJSONWithout(fields, ParamToken)
 }

@@ -2,14 +2,13 @@ package plivo
 
 import (
 	"encoding/json"
-	"maps"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/webhook"
 )
 
 // statuses maps the Status words of Plivo's message status callbacks to
@@ -45,25 +44,7 @@ func ParseForm(body []byte) (url.Values, error) {
 // Names that are not UTF-8 are spelled with U+FFFD; names that then
 // coincide share one key, so no value is dropped.
 func payload(fields url.Values) json.RawMessage {
-	merged := make(map[string][]string, len(fields))
-	for _, k := range slices.Sorted(maps.Keys(fields)) {
-		name := strings.ToValidUTF8(k, "\uFFFD")
-		merged[name] = append(merged[name], fields[k]...)
-	}
-	m := make(map[string]any, len(merged))
-	for k, v := range merged {
-		if len(v) == 1 {
-			m[k] = v[0]
-		} else {
-			m[k] = v
-		}
-	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		// Strings and string slices always encode; this is unreachable.
-		panic("plivo: encoding payload: " + err.Error())
-	}
-	return b
+	return webhook.FormJSON(fields)
 }
 
 // ParseStatusCallback reads a message status callback, received at

@@ -4,14 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"maps"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/webhook"
 )
 
 // statuses maps the status words of Vonage's delivery receipts to
@@ -92,28 +91,7 @@ func jsonText(raw json.RawMessage) string {
 // bytes and dedupes. Names that are not UTF-8 are spelled with U+FFFD;
 // names that then coincide share one key, so no value is dropped.
 func payload(fields url.Values) json.RawMessage {
-	merged := make(map[string][]string, len(fields))
-	for _, k := range slices.Sorted(maps.Keys(fields)) {
-		if slices.Contains(signingParams, k) {
-			continue
-		}
-		name := strings.ToValidUTF8(k, "\uFFFD")
-		merged[name] = append(merged[name], fields[k]...)
-	}
-	m := make(map[string]any, len(merged))
-	for k, v := range merged {
-		if len(v) == 1 {
-			m[k] = v[0]
-		} else {
-			m[k] = v
-		}
-	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		// Strings and string slices always encode; this is unreachable.
-		panic("vonage: encoding payload: " + err.Error())
-	}
-	return b
+	return webhook.FormJSONWithout(fields, signingParams...)
 }
 
 // ParseReceipt reads a delivery receipt, received at receivedAt, into an
