@@ -66,7 +66,7 @@ func TokenEqual(want, got string) bool {
 func QueryAndForm(r *http.Request, rawQuery string, body []byte) (url.Values, error) {
 	fields, err := url.ParseQuery(rawQuery)
 	if err != nil {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed query: %s", shorten(err.Error(), 80))
+		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed query: %s", Shorten(err.Error(), 80))
 	}
 	if len(body) == 0 {
 		return fields, nil
@@ -74,12 +74,12 @@ func QueryAndForm(r *http.Request, rawQuery string, body []byte) (url.Values, er
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || mt != "application/x-www-form-urlencoded" {
-			return nil, smstrack.FieldError("Content-Type", "unsupported content type %q", shorten(ct, 60))
+			return nil, smstrack.FieldError("Content-Type", "unsupported content type %q", Shorten(ct, 60))
 		}
 	}
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed form body: %s", shorten(err.Error(), 80))
+		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed form body: %s", Shorten(err.Error(), 80))
 	}
 	for k, v := range form {
 		fields[k] = append(fields[k], v...)
@@ -87,8 +87,11 @@ func QueryAndForm(r *http.Request, rawQuery string, body []byte) (url.Values, er
 	return fields, nil
 }
 
-// shorten cuts s for quoting in an error message.
-func shorten(s string, n int) string {
+// Shorten cuts s to n characters for quoting in an error message or a log.
+func Shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
 	r := []rune(s)
 	if len(r) <= n {
 		return s

@@ -16,6 +16,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/smstrack/smstrack/internal/webhook"
 )
 
 // Provider is the name under which AWS messages and error codes are kept.
@@ -88,10 +90,4 @@ func topicAccount(arn string) string {
 }
 
 // shorten cuts s for quoting in an error message.
-func shorten(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
-}
+var shorten = webhook.Shorten

@@ -10,6 +10,8 @@ package kannel
 
 import (
 	"time"
+
+	"github.com/smstrack/smstrack/internal/webhook"
 )
 
 // Provider is the name under which Kannel's messages and error codes are kept.
@@ -32,10 +34,4 @@ type Config struct {
 }
 
 // shorten cuts s for quoting in an error message.
-func shorten(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
-}
+var shorten = webhook.Shorten

@@ -13,6 +13,8 @@ import (
 	"errors"
 	"strings"
 	"time"
+
+	"github.com/smstrack/smstrack/internal/webhook"
 )
 
 // Provider is the name under which Sinch's messages and error codes are kept.
@@ -88,13 +90,7 @@ func validID(s string) bool {
 }
 
 // shorten cuts s for quoting in an error message.
-func shorten(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
-}
+var shorten = webhook.Shorten
 
 // trim is strings.TrimSpace, named for brevity where fields are read.
 func trim(s string) string { return strings.TrimSpace(s) }

@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/smstrack/smstrack/internal/webhook"
 )
 
 // Provider is the name under which Telnyx's messages and error codes are kept.
@@ -98,10 +100,4 @@ func validID(s string) bool {
 }
 
 // shorten cuts s for quoting in an error message.
-func shorten(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
-}
+var shorten = webhook.Shorten

@@ -13,6 +13,8 @@ package twilio
 import (
 	"fmt"
 	"strings"
+
+	"github.com/smstrack/smstrack/internal/webhook"
 )
 
 // Provider is the name under which Twilio's messages and error codes are kept.
@@ -79,13 +81,4 @@ func validID(s string) bool {
 }
 
 // shorten cuts s for quoting in an error message.
-func shorten(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
-}
+var shorten = webhook.Shorten

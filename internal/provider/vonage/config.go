@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/smstrack/smstrack/internal/webhook"
 )
 
 // Provider is the name under which Vonage's messages and error codes are kept.
@@ -136,13 +138,4 @@ func validID(s string) bool {
 }
 
 // shorten cuts s for quoting in an error message.
-func shorten(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
-}
+var shorten = webhook.Shorten
