@@ -28,28 +28,11 @@ func (db *DB) RecordAction(ctx context.Context, a smstrack.Action) (*smstrack.Ac
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
-	data := ""
-	if len(a.Data) > 0 {
-		var b bytes.Buffer
-		if err := json.Compact(&b, a.Data); err != nil {
-			return nil, smstrack.FieldError("data", "data must be JSON")
-		}
-		data = b.String()
-	}
-	now := time.Now().UTC()
-	a.At, a.CreatedAt = fromMicros(a.At.UnixMicro()), fromMicros(now.UnixMicro())
-	a.Source = cleanText(a.Source)
+	var recorded *smstrack.Action
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, db.dialect.q(`INSERT INTO actions (message_id, type, at, data, source, created_at)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
-			a.MessageID, string(a.Type), a.At.UnixMicro(), data, a.Source, a.CreatedAt.UnixMicro()).Scan(&a.ID); err != nil {
-			return err
-		}
-		shown := a
-		if data != "" {
-			shown.Data = json.RawMessage(data)
-		}
-		return db.emitter(tx).emit(ctx, smstrack.EventActionCreated, map[string]any{"action": shown})
+		var err error
+		recorded, err = db.insertAction(ctx, tx, a)
+		return err
 	})
 	if isForeignKeyViolation(err) {
 		return nil, smstrack.Errorf(smstrack.ENOTFOUND, "message %d not found", a.MessageID)
@@ -59,10 +42,30 @@ func (db *DB) RecordAction(ctx context.Context, a smstrack.Action) (*smstrack.Ac
 	if err := db.durable(); err != nil {
 		return nil, err
 	}
-	if data != "" {
-		a.Data = json.RawMessage(data)
+	return recorded, nil
+}
+
+// insertAction writes a validated action in tx, and its action.created
+// webhook event with it, and returns the action as stored.
+func (db *DB) insertAction(ctx context.Context, tx *sql.Tx, a smstrack.Action) (*smstrack.Action, error) {
+	if len(a.Data) > 0 {
+		var b bytes.Buffer
+		if err := json.Compact(&b, a.Data); err != nil {
+			return nil, smstrack.FieldError("data", "data must be JSON")
+		}
+		a.Data = json.RawMessage(b.String())
 	} else {
 		a.Data = nil
+	}
+	a.At, a.CreatedAt = fromMicros(a.At.UnixMicro()), fromMicros(time.Now().UnixMicro())
+	a.Source = cleanText(a.Source)
+	if err := tx.QueryRowContext(ctx, db.dialect.q(`INSERT INTO actions (message_id, type, at, data, source, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
+		a.MessageID, string(a.Type), a.At.UnixMicro(), string(a.Data), a.Source, a.CreatedAt.UnixMicro()).Scan(&a.ID); err != nil {
+		return nil, err
+	}
+	if err := db.emitter(tx).emit(ctx, smstrack.EventActionCreated, map[string]any{"action": a}); err != nil {
+		return nil, err
 	}
 	return &a, nil
 }

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mattn/go-sqlite3"
@@ -139,13 +138,8 @@ func (db *DB) RecordVisit(ctx context.Context, v links.Visit) (bool, error) {
 		if err := v.Click.Validate(); err != nil {
 			return false, err
 		}
-		if _, err := tx.ExecContext(ctx, db.dialect.q(`INSERT INTO actions (message_id, type, at, data, source, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`), v.Click.MessageID, string(v.Click.Type), v.Click.At.UnixMicro(), string(v.Click.Data),
-			cleanText(v.Click.Source), time.Now().UnixMicro()); err != nil {
+		if _, err := db.insertAction(ctx, tx, *v.Click); err != nil {
 			return false, fmt.Errorf("store: record click: %w", err)
-		}
-		if err := db.emitter(tx).emit(ctx, smstrack.EventActionCreated, map[string]any{"action": v.Click}); err != nil {
-			return false, err
 		}
 	}
 	if err := tx.Commit(); err != nil {
