@@ -112,7 +112,7 @@ func (s *Server) conversationFilter(q url.Values) (smstrack.ConversationFilter, 
 		}
 		f.OptedOut = &b
 	}
-	limit, err := intParam2(q, "limit", smstrack.DefaultPageSize)
+	limit, err := queryInt(q, "limit", smstrack.DefaultPageSize)
 	if err != nil {
 		return f, err
 	}

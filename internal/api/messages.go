@@ -239,7 +239,7 @@ func parseFilter(q url.Values) (smstrack.MessageFilter, error) {
 			*dst = t
 		}
 	}
-	limit, err := intParam2(q, "limit", smstrack.DefaultPageSize)
+	limit, err := queryInt(q, "limit", smstrack.DefaultPageSize)
 	if err != nil {
 		return f, err
 	}
@@ -250,11 +250,13 @@ func parseFilter(q url.Values) (smstrack.MessageFilter, error) {
 	return f, nil
 }
 
+// intParam reads a whole-number query parameter, def when absent.
 func intParam(r *http.Request, name string, def int) (int, error) {
-	return intParam2(r.URL.Query(), name, def)
+	return queryInt(r.URL.Query(), name, def)
 }
 
-func intParam2(q url.Values, name string, def int) (int, error) {
+// queryInt reads a whole-number parameter of q, def when absent.
+func queryInt(q url.Values, name string, def int) (int, error) {
 	v := q.Get(name)
 	if v == "" {
 		return def, nil
