@@ -21,10 +21,10 @@ const (
 	maxEventTypesPerSubscriber = 32
 )
 
-// EventTypes lists the event types an endpoint may subscribe to; alert.*
-// types are accepted too, for the alerts that will emit them.
+// EventTypes lists the event types an endpoint may subscribe to; other
+// alert.* types are accepted too, for alerts still to come.
 var EventTypes = []string{EventMessageStatusChanged, EventMessageReceived, EventMessageFailed,
-	EventActionCreated, EventConversationOptedOut}
+	EventActionCreated, EventConversationOptedOut, EventAlertOpened, EventAlertResolved}
 
 // ValidEventType reports whether t names an event type.
 func ValidEventType(t string) bool {

@@ -31,6 +31,7 @@ type Store interface {
 	ConversionReader
 	ConversationStore
 	OutboxStore
+	AlertStore
 
 	// ApplyRetention removes the bodies of messages created before the
 	// time (from messages and event payloads), or with deleteMessages the
