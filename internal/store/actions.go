@@ -67,6 +67,9 @@ func (db *DB) insertAction(ctx context.Context, tx *sql.Tx, a smstrack.Action) (
 	if err := db.emitter(tx).emit(ctx, smstrack.EventActionCreated, map[string]any{"action": a}); err != nil {
 		return nil, err
 	}
+	if err := db.queueRollup(ctx, tx, []int64{a.MessageID}); err != nil {
+		return nil, err
+	}
 	return &a, nil
 }
 

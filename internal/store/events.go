@@ -175,6 +175,9 @@ func (db *DB) applyEvents(ctx context.Context, events []*smstrack.EventInput) ([
 	if err := db.emitter(tx).emitMessageEvents(ctx, changes); err != nil {
 		return nil, err
 	}
+	if err := db.queueRollup(ctx, tx, rollupIDs(touched)); err != nil {
+		return nil, err
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("store: commit: %w", err)
 	}

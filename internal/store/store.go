@@ -28,6 +28,7 @@ type DB struct {
 	wal     *walSyncer // SQLite: makes commits durable; nil on PostgreSQL
 
 	replyWindow time.Duration // see SetReplyWindow
+	rollup      rollupState   // rollup.go
 
 	stopCheckpoints func() // SQLite: ends the background checkpoints
 }

@@ -1,0 +1,419 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/insight"
+)
+
+// Rollups are kept in two steps so the ingest path stays cheap. The
+// transaction that changes a message appends its id to rollup_queue (one
+// insert-only statement per batch: no row two writers fight over). The
+// roller drains the queue in large batches: for each message it reads the
+// current row and the contribution it last added, subtracts the old one
+// and adds the new one, summing the differences in memory so each cell is
+// written once per batch, all in one transaction with the queue rows it
+// consumed. Late, repeated and out-of-order events therefore leave the cells
+// exactly equal to a recomputation from the messages (rollup_test.go checks
+// it), and the roller never rescans history.
+
+// rollupState is the roller's part of a DB: the switch, the series ids it
+// has seen, and when minute cells were last pruned.
+type rollupState struct {
+	off       atomic.Bool
+	retention atomic.Int64 // minute cells, as a time.Duration; 0: DefaultMinuteRetention
+
+	mu         sync.Mutex
+	loaded     bool
+	byKey      map[seriesKey]int64
+	byID       map[int64]seriesKey
+	lastPruned time.Time
+}
+
+// SetRollups turns the maintenance of rollups on (the default) or off
+// (SMSTRACK_ROLLUPS=off): off, the ingest path queues nothing and stats
+// answered from rollups go stale until RebuildRollups.
+func (db *DB) SetRollups(on bool) { db.rollup.off.Store(!on) }
+
+// RollupsOn reports whether rollups are maintained.
+func (db *DB) RollupsOn() bool { return !db.rollup.off.Load() }
+
+// SetMinuteRetention changes how long minute cells are kept (48 hours by
+// default); hour and day cells are kept for ever.
+func (db *DB) SetMinuteRetention(d time.Duration) {
+	if d > 0 {
+		db.rollup.retention.Store(int64(d))
+	}
+}
+
+// minuteCutoff is the first minute bucket kept at time now.
+func (db *DB) minuteCutoff(now time.Time) int64 {
+	d := time.Duration(db.rollup.retention.Load())
+	if d <= 0 {
+		d = DefaultMinuteRetention
+	}
+	return insight.Minute.FloorMicros(now.Add(-d).UnixMicro())
+}
+
+// queueRollup records in tx that the figures of these messages may have
+// changed. It is the whole cost of rollups on the ingest path.
+func (db *DB) queueRollup(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	if len(ids) == 0 || db.rollup.off.Load() {
+		return nil
+	}
+	now := time.Now().UnixMicro()
+	if db.dialect.rowAtATime {
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO rollup_queue (message_id, queued_at) VALUES (?, ?)", id, now); err != nil {
+				return fmt.Errorf("store: queue rollup: %w", err)
+			}
+		}
+		return nil
+	}
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		args := make([]any, 0, 2*len(part))
+		for _, id := range part {
+			args = append(args, id, now)
+		}
+		q := "INSERT INTO rollup_queue (message_id, queued_at) VALUES " + strings.TrimSuffix(strings.Repeat("(?, ?), ", len(part)), ", ")
+		if _, err := tx.ExecContext(ctx, db.dialect.q(q), args...); err != nil {
+			return fmt.Errorf("store: queue rollup: %w", err)
+		}
+	}
+	return nil
+}
+
+// RollupLag is how long the oldest queued change has waited for the roller:
+// 0 when the rollups are current.
+func (db *DB) RollupLag(ctx context.Context) (time.Duration, error) {
+	var at sql.NullInt64
+	err := db.reader.QueryRowContext(ctx, "SELECT MIN(queued_at) FROM rollup_queue").Scan(&at)
+	if err != nil {
+		return 0, fmt.Errorf("store: rollup lag: %w", err)
+	}
+	if !at.Valid {
+		return 0, nil
+	}
+	return max(time.Since(fromMicros(at.Int64)), 0), nil
+}
+
+// RollupQueueLength is how many changes wait for the roller.
+func (db *DB) RollupQueueLength(ctx context.Context) (int64, error) {
+	var n int64
+	if err := db.reader.QueryRowContext(ctx, "SELECT COUNT(*) FROM rollup_queue").Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: rollup queue: %w", err)
+	}
+	return n, nil
+}
+
+// RebuildRollups queues every message, so the roller brings every cell up
+// to date: after running with rollups off, or to repair. The cells stay
+// usable meanwhile (the roller subtracts what each message added before).
+func (db *DB) RebuildRollups(ctx context.Context) (int64, error) {
+	res, err := db.writer.ExecContext(ctx, db.dialect.q("INSERT INTO rollup_queue (message_id, queued_at) SELECT id, ? FROM messages ORDER BY id"),
+		time.Now().UnixMicro())
+	if err != nil {
+		return 0, fmt.Errorf("store: rebuild rollups: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
+
+// RollerBatch is how many queued changes one roller transaction takes: large
+// enough that each cell is written once for many messages, small enough
+// that SQLite's single writer is never held for long.
+const RollerBatch = 2000
+
+// rollerLock is the PostgreSQL advisory lock that makes one roller active
+// among all instances sharing the database.
+const rollerLock = 7401021
+
+// errRollerBusy reports that another instance's roller holds the lock.
+var errRollerBusy = errors.New("store: another roller is active")
+
+// RollUp drains the queue: it applies every queued change and returns how
+// many queue entries it consumed. Tests call it to bring rollups up to date;
+// RunRoller calls it in a loop. With another instance's roller active it
+// returns at once, having done nothing.
+func (db *DB) RollUp(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n, err := db.rollBatch(ctx, RollerBatch)
+		total += n
+		if errors.Is(err, errRollerBusy) {
+			return total, nil
+		}
+		if err != nil || n < RollerBatch {
+			return total, err
+		}
+	}
+}
+
+// RunRoller keeps the rollups current until ctx ends: it drains the queue,
+// then waits interval, and reports failures to onError (which may be nil).
+func (db *DB) RunRoller(ctx context.Context, interval time.Duration, onError func(error)) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := db.RollUp(ctx); err != nil && ctx.Err() == nil && onError != nil {
+			onError(err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// rollBatch applies up to limit queued changes in one transaction.
+func (db *DB) rollBatch(ctx context.Context, limit int) (int, error) {
+	if err := db.loadSeries(ctx); err != nil {
+		return 0, err
+	}
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("store: roll up: %w", err)
+	}
+	defer tx.Rollback()
+	if db.dialect.name == "postgres" {
+		var ok bool
+		if err := tx.QueryRowContext(ctx, "SELECT pg_try_advisory_xact_lock($1)", rollerLock).Scan(&ok); err != nil {
+			return 0, fmt.Errorf("store: roll up: lock: %w", err)
+		}
+		if !ok {
+			return 0, errRollerBusy
+		}
+	}
+	n, ids, err := db.claimQueued(ctx, tx, limit)
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	current, err := db.loadContributions(ctx, tx, ids, rollupMessageQuery+" WHERE m.id IN ", scanContribution)
+	if err != nil {
+		return 0, err
+	}
+	previous, err := db.loadContributions(ctx, tx, ids, storedContributionQuery+" WHERE message_id IN ", scanStoredContribution)
+	if err != nil {
+		return 0, err
+	}
+	r := &seriesResolver{db: db, tx: tx, fresh: map[seriesKey]int64{}}
+	cutoff := db.minuteCutoff(time.Now())
+	deltas := map[cellKey]*insight.Figures{}
+	var changed []int64
+	for _, id := range ids {
+		now, before := current[id], previous[id]
+		if before != nil {
+			if before.series, err = r.key(ctx, before.seriesID); err != nil {
+				return 0, err
+			}
+		}
+		if now == nil || before != nil && now.same(before) {
+			continue // deleted (its cells keep the history) or unchanged
+		}
+		if before != nil {
+			if err := r.add(ctx, deltas, before, cutoff, -1); err != nil {
+				return 0, err
+			}
+		}
+		if err := r.add(ctx, deltas, now, cutoff, 1); err != nil {
+			return 0, err
+		}
+		changed = append(changed, id)
+	}
+	if err := db.writeContributions(ctx, tx, changed, current); err != nil {
+		return 0, err
+	}
+	if err := db.writeCells(ctx, tx, deltas); err != nil {
+		return 0, err
+	}
+	if err := db.pruneMinutes(ctx, tx, cutoff); err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("store: roll up: commit: %w", err)
+	}
+	r.publish()
+	return n, nil
+}
+
+// claimQueued deletes up to limit of the oldest queue entries in tx and
+// returns how many it took and the distinct message ids, in order. The
+// delete is undone if the transaction fails, so nothing is lost.
+func (db *DB) claimQueued(ctx context.Context, tx *sql.Tx, limit int) (int, []int64, error) {
+	rows, err := tx.QueryContext(ctx, db.dialect.q(`DELETE FROM rollup_queue WHERE id IN
+		(SELECT id FROM rollup_queue ORDER BY id LIMIT ?) RETURNING message_id`), limit)
+	if err != nil {
+		return 0, nil, fmt.Errorf("store: claim rollup queue: %w", err)
+	}
+	defer rows.Close()
+	n := 0
+	seen := map[int64]bool{}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return 0, nil, fmt.Errorf("store: claim rollup queue: %w", err)
+		}
+		n++
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, nil, fmt.Errorf("store: claim rollup queue: %w", err)
+	}
+	return n, ids, nil
+}
+
+// loadChunk is the number of ids of one IN list; lists are padded to it so
+// SQLite's statement cache keeps one statement.
+const loadChunk = 100
+
+// loadContributions runs query (ending in "IN ") for ids in chunks and
+// reads each row with scan.
+func (db *DB) loadContributions(ctx context.Context, tx *sql.Tx, ids []int64, query string,
+	scan func(scanner) (int64, *contribution, error)) (map[int64]*contribution, error) {
+	out := make(map[int64]*contribution, len(ids))
+	q := db.dialect.q(query + "(" + placeholders(loadChunk) + ")")
+	args := make([]any, loadChunk)
+	for start := 0; start < len(ids); start += loadChunk {
+		part := ids[start:min(start+loadChunk, len(ids))]
+		for i := range args {
+			args[i] = part[min(i, len(part)-1)] // padding repeats the last id
+		}
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: load rollup rows: %w", err)
+		}
+		for rows.Next() {
+			id, c, err := scan(rows)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: load rollup rows: %w", err)
+			}
+			out[id] = c
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("store: load rollup rows: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// storedContributionQuery selects stored contributions; the caller
+// completes the WHERE clause.
+const storedContributionQuery = `SELECT message_id, series_id, created_at, tags, status, error_code, segments,
+	cost_micros, queued_sent_ms, sent_delivered_ms, converted_ms, response_ms, opt_out FROM rollup_contributions`
+
+func scanStoredContribution(row scanner) (int64, *contribution, error) {
+	var id, optOut int64
+	var c contribution
+	var ms [4]sql.NullInt64
+	if err := row.Scan(&id, &c.seriesID, &c.createdAt, &c.tags, &c.status, &c.errorCode, &c.segments, &c.cost,
+		&ms[0], &ms[1], &ms[2], &ms[3], &optOut); err != nil {
+		return 0, nil, err
+	}
+	for i, p := range []*int64{&c.queuedSent, &c.sentDelivered, &c.converted, &c.response} {
+		*p = noTime
+		if ms[i].Valid {
+			*p = ms[i].Int64
+		}
+	}
+	c.optOut = optOut != 0
+	return id, &c, nil
+}
+
+// writeContributions stores the new contributions of the changed messages.
+func (db *DB) writeContributions(ctx context.Context, tx *sql.Tx, ids []int64, current map[int64]*contribution) error {
+	const cols = "message_id, series_id, created_at, tags, status, error_code, segments, cost_micros, queued_sent_ms, sent_delivered_ms, converted_ms, response_ms, opt_out"
+	const tail = ` ON CONFLICT (message_id) DO UPDATE SET series_id = excluded.series_id, created_at = excluded.created_at,
+		tags = excluded.tags, status = excluded.status, error_code = excluded.error_code, segments = excluded.segments,
+		cost_micros = excluded.cost_micros, queued_sent_ms = excluded.queued_sent_ms, sent_delivered_ms = excluded.sent_delivered_ms,
+		converted_ms = excluded.converted_ms, response_ms = excluded.response_ms, opt_out = excluded.opt_out`
+	values := func(id int64) []any {
+		c := current[id]
+		return []any{id, c.seriesID, c.createdAt, c.tags, c.status, c.errorCode, c.segments, c.cost,
+			nullMillis(c.queuedSent), nullMillis(c.sentDelivered), nullMillis(c.converted), nullMillis(c.response), boolInt(c.optOut)}
+	}
+	row := "(" + placeholders(13) + ")"
+	if db.dialect.rowAtATime {
+		q := "INSERT INTO rollup_contributions (" + cols + ") VALUES " + row + tail
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, q, values(id)...); err != nil {
+				return fmt.Errorf("store: write rollup contributions: %w", err)
+			}
+		}
+		return nil
+	}
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		args := make([]any, 0, 13*len(part))
+		for _, id := range part {
+			args = append(args, values(id)...)
+		}
+		q := "INSERT INTO rollup_contributions (" + cols + ") VALUES " +
+			strings.TrimSuffix(strings.Repeat(row+", ", len(part)), ", ") + tail
+		if _, err := tx.ExecContext(ctx, db.dialect.q(q), args...); err != nil {
+			return fmt.Errorf("store: write rollup contributions: %w", err)
+		}
+	}
+	return nil
+}
+
+func nullMillis(ms int64) any {
+	if ms == noTime {
+		return nil
+	}
+	return ms
+}
+
+// pruneEvery is how often the roller deletes minute cells past retention.
+const pruneEvery = 10 * time.Minute
+
+// pruneMinutes deletes minute cells older than cutoff, at most every
+// pruneEvery. The roller never writes minute cells before the cutoff and
+// queries never read them, so the cells it deletes are already unused.
+func (db *DB) pruneMinutes(ctx context.Context, tx *sql.Tx, cutoff int64) error {
+	db.rollup.mu.Lock()
+	due := time.Since(db.rollup.lastPruned) >= pruneEvery
+	if due {
+		db.rollup.lastPruned = time.Now()
+	}
+	db.rollup.mu.Unlock()
+	if !due {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, db.dialect.q(`DELETE FROM rollup_cells WHERE grain = ? AND bucket < ?
+		AND series_id IN (SELECT id FROM rollup_series WHERE level < ? AND tag_key = '')`),
+		int(insight.Minute), cutoff, levelSender)
+	if err != nil {
+		return fmt.Errorf("store: prune minute cells: %w", err)
+	}
+	return nil
+}
+
+// rollupIDs lists the messages a batch changed: the touched ones and the
+// outbound messages their replies were linked to (linkReply sets those
+// messages' response time).
+func rollupIDs(touched map[*smstrack.Message]bool) []int64 {
+	ids := make([]int64, 0, len(touched))
+	for m := range touched {
+		ids = append(ids, m.ID)
+		if m.ReplyTo != 0 && m.Direction == smstrack.Inbound {
+			ids = append(ids, m.ReplyTo)
+		}
+	}
+	return ids
+}

@@ -1,0 +1,147 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/smstrack/smstrack/internal/insight"
+)
+
+// seriesColumns are the columns naming a series, in scanSeries order.
+const seriesColumns = "id, level, account, provider, direction, sender, country, carrier, tag_key, tag_value"
+
+func scanSeries(row scanner) (int64, seriesKey, error) {
+	var id int64
+	var k seriesKey
+	err := row.Scan(&id, &k.level, &k.account, &k.provider, &k.direction, &k.sender, &k.country, &k.carrier, &k.tagKey, &k.tagValue)
+	return id, k, err
+}
+
+// loadSeries fills the series cache once per process: series are never
+// changed or deleted, so a cached id stays right.
+func (db *DB) loadSeries(ctx context.Context) error {
+	db.rollup.mu.Lock()
+	defer db.rollup.mu.Unlock()
+	if db.rollup.loaded {
+		return nil
+	}
+	rows, err := db.writer.QueryContext(ctx, "SELECT "+seriesColumns+" FROM rollup_series")
+	if err != nil {
+		return fmt.Errorf("store: load rollup series: %w", err)
+	}
+	defer rows.Close()
+	byKey, byID := map[seriesKey]int64{}, map[int64]seriesKey{}
+	for rows.Next() {
+		id, k, err := scanSeries(rows)
+		if err != nil {
+			return fmt.Errorf("store: load rollup series: %w", err)
+		}
+		byKey[k], byID[id] = id, k
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: load rollup series: %w", err)
+	}
+	db.rollup.byKey, db.rollup.byID, db.rollup.loaded = byKey, byID, true
+	return nil
+}
+
+// seriesResolver finds and creates series within one roller transaction.
+// Series it creates are cached only once the transaction commits (publish),
+// so a rolled-back id is never reused.
+type seriesResolver struct {
+	db    *DB
+	tx    *sql.Tx
+	fresh map[seriesKey]int64
+}
+
+// id returns the id of a series, creating it when new.
+func (r *seriesResolver) id(ctx context.Context, k seriesKey) (int64, error) {
+	st := &r.db.rollup
+	st.mu.Lock()
+	id, ok := st.byKey[k]
+	st.mu.Unlock()
+	if ok {
+		return id, nil
+	}
+	if id, ok := r.fresh[k]; ok {
+		return id, nil
+	}
+	// Another instance may have created it since this one loaded the cache.
+	err := r.tx.QueryRowContext(ctx, r.db.dialect.q(`SELECT id FROM rollup_series WHERE level = ? AND tag_key = ?
+		AND tag_value = ? AND account = ? AND provider = ? AND direction = ? AND country = ? AND carrier = ? AND sender = ?`),
+		k.level, k.tagKey, k.tagValue, k.account, k.provider, k.direction, k.country, k.carrier, k.sender).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = r.tx.QueryRowContext(ctx, r.db.dialect.q(`INSERT INTO rollup_series
+			(level, account, provider, direction, sender, country, carrier, tag_key, tag_value)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			k.level, k.account, k.provider, k.direction, k.sender, k.country, k.carrier, k.tagKey, k.tagValue).Scan(&id)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: rollup series: %w", err)
+	}
+	r.fresh[k] = id
+	return id, nil
+}
+
+// key returns the series with this id.
+func (r *seriesResolver) key(ctx context.Context, id int64) (seriesKey, error) {
+	st := &r.db.rollup
+	st.mu.Lock()
+	k, ok := st.byID[id]
+	st.mu.Unlock()
+	if ok {
+		return k, nil
+	}
+	for fk, fid := range r.fresh {
+		if fid == id {
+			return fk, nil
+		}
+	}
+	_, k, err := scanSeries(r.tx.QueryRowContext(ctx, r.db.dialect.q("SELECT "+seriesColumns+" FROM rollup_series WHERE id = ?"), id))
+	if err != nil {
+		return k, fmt.Errorf("store: rollup series %d: %w", id, err)
+	}
+	r.fresh[k] = id
+	return k, nil
+}
+
+// add adds sign times the contribution's figures to every cell it counts in.
+func (r *seriesResolver) add(ctx context.Context, deltas map[cellKey]*insight.Figures, c *contribution, minuteCutoff int64, sign int64) error {
+	if sign > 0 {
+		id, err := r.id(ctx, c.series)
+		if err != nil {
+			return err
+		}
+		c.seriesID = id
+	}
+	f := c.figures()
+	for _, ref := range c.cells(minuteCutoff) {
+		id, err := r.id(ctx, ref.series)
+		if err != nil {
+			return err
+		}
+		k := cellKey{id, ref.grain, ref.bucket}
+		d := deltas[k]
+		if d == nil {
+			d = &insight.Figures{}
+			deltas[k] = d
+		}
+		d.Add(f, sign)
+	}
+	return nil
+}
+
+// publish caches the series the committed transaction created or found.
+func (r *seriesResolver) publish() {
+	st := &r.db.rollup
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if !st.loaded {
+		return
+	}
+	for k, id := range r.fresh {
+		st.byKey[k], st.byID[id] = id, k
+	}
+}
