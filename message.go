@@ -127,6 +127,11 @@ type EventInput struct {
 	Key
 	Event
 	Facts Facts
+	// RelayTo is the app's own callback URL for this event, when the
+	// message was sent through smstrack with one: once the event is stored
+	// as new, it is queued in the outbox, in the same transaction, to be
+	// passed on there (see Relay).
+	RelayTo string
 }
 
 // ComputeDedupeKey sets the event's dedupe key from everything that makes two

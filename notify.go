@@ -48,8 +48,12 @@ type Endpoint struct {
 	CreatedAt      time.Time `json:"created_at"`
 }
 
-// Subscribed reports whether the endpoint wants events of type t.
+// Subscribed reports whether the endpoint wants events of type t. No
+// endpoint wants the outbox's internal types (EventRelay).
 func (e Endpoint) Subscribed(t string) bool {
+	if !ValidEventType(t) {
+		return false
+	}
 	if len(e.EventTypes) == 0 {
 		return true
 	}
@@ -120,9 +124,30 @@ func (a DeliveryAttempt) Succeeded() bool { return a.Error == "" && a.Status >= 
 type Delivery struct {
 	ID       int64
 	Event    OutboxEvent
-	Endpoint Endpoint // with its secret
+	Endpoint Endpoint // with its secrets; zero for a relay (IsRelay)
 	Attempt  int      // the attempt about to be made, from 1
 	Lease    time.Time
+}
+
+// IsRelay reports whether the delivery passes a provider's callback on to
+// the app's own URL (its event's payload is a Relay) rather than an event
+// to a registered endpoint.
+func (d Delivery) IsRelay() bool { return d.Event.Type == EventRelay }
+
+// EventRelay is the outbox type of a relay: a provider's status callback
+// passed on to the callback URL the app gave when it sent the message,
+// signed as the provider signs its own. It is internal: no endpoint
+// subscribes to it and no replay sends it to one.
+const EventRelay = "relay.callback"
+
+// Relay is the outbox payload of a relay: where the callback goes, whose
+// credentials sign it, and its fields as stored (a JSON object of the form's
+// fields, each a string or an array of strings).
+type Relay struct {
+	URL      string          `json:"url"`
+	Provider string          `json:"provider"`
+	Account  string          `json:"account"`
+	Fields   json.RawMessage `json:"fields"`
 }
 
 // The retry schedule of a failing delivery: exponential backoff from

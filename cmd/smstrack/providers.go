@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/smstrack/smstrack"
 	"github.com/smstrack/smstrack/internal/config"
@@ -29,3 +30,7 @@ type serveJob func(ctx context.Context, c *config.Config, db smstrack.Store, ing
 
 // serveJobs are filled from init by the files that add background work.
 var serveJobs []serveJob
+
+// serveJobsRunning counts the jobs still finishing work in flight after
+// their context ended; serve waits for them before closing the database.
+var serveJobsRunning sync.WaitGroup

@@ -169,6 +169,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	committer.Close()
 	rejector.Wait()
+	serveJobsRunning.Wait()
 	log.Info("stopped")
 	return nil
 }
@@ -183,7 +184,6 @@ func newMux(c *config.Config, accounts map[string]string, apiOpts api.Options, d
 	links.NewHandler(db, log, linkOpts).Register(mux)
 	apiOpts.LinkBase = linkBase(c)
 	twilioHandler := twilio.NewHandler(twilio.Config{Accounts: accounts, PublicURL: c.PublicURL, SkipVerification: c.SkipVerification}, ing, rej, log)
-	twilioHandler.SetRelay(twilio.NewRelay(twilio.RelayConfig{Accounts: accounts, Messages: db}, log))
 	twilioHandler.Register(mux)
 	twilio.NewFeedbackHandler(accounts, db, log).Register(mux)
 	twilioSend := twilio.NewSendHandler(twilio.SendConfig{Accounts: accounts, PublicURL: c.PublicURL, BaseURL: c.Get(optTwilioAPIURL)}, ing, log)

@@ -8,6 +8,7 @@ import (
 	"github.com/smstrack/smstrack"
 	"github.com/smstrack/smstrack/internal/config"
 	"github.com/smstrack/smstrack/internal/notify"
+	"github.com/smstrack/smstrack/internal/provider/twilio"
 )
 
 // optWebhooksAllowPrivate lets outbound webhooks reach private addresses.
@@ -19,13 +20,25 @@ func init() {
 	serveJobs = append(serveJobs, startWebhookWorker)
 }
 
-// startWebhookWorker delivers outbound webhooks beside the server.
+// startWebhookWorker delivers outbound webhooks and relayed status
+// callbacks beside the server.
 func startWebhookWorker(ctx context.Context, c *config.Config, db smstrack.Store, _ smstrack.Ingester, log *slog.Logger) error {
 	allow, err := strconv.ParseBool(c.Get(optWebhooksAllowPrivate))
 	if err != nil {
 		return usageError("invalid value for --webhooks-allow-private (SMSTRACK_WEBHOOKS_ALLOW_PRIVATE): use true or false")
 	}
-	w := notify.NewWorker(db, log.With("job", "webhooks"), notify.Options{Guard: notify.Guard{AllowPrivate: allow}})
-	go w.Run(ctx)
+	accounts, err := twilio.ParseAccounts(c.TwilioAccounts)
+	if err != nil {
+		return err
+	}
+	w := notify.NewWorker(db, log.With("job", "webhooks"), notify.Options{Guard: notify.Guard{AllowPrivate: allow},
+		Relays: map[string]notify.RelaySigner{twilio.Provider: twilio.RelaySigner(accounts)}})
+	// Deliveries in flight at shutdown finish and are recorded, so none is
+	// made again after a restart.
+	serveJobsRunning.Add(1)
+	go func() {
+		defer serveJobsRunning.Done()
+		w.Run(ctx)
+	}()
 	return nil
 }

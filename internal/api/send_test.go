@@ -100,7 +100,8 @@ func TestSend(t *testing.T) {
 			t.Errorf("tags: got %v", tags)
 		}
 		form := up.forms[0]
-		if got, want := form.Get("StatusCallback"), "https://track.example.com"+twilio.StatusPath; got != want {
+		if got, want := form.Get("StatusCallback"), twilio.RelayStatusURL("https://track.example.com"+twilio.StatusPath,
+			sendToken, "https://app.example/status"); got != want {
 			t.Errorf("StatusCallback to Twilio: got %q, want %q", got, want)
 		}
 		if got := form["MediaUrl"]; len(got) != 2 || got[0] != "https://a.example/1.png" {

@@ -8,7 +8,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/smstrack/smstrack"
@@ -23,7 +25,17 @@ type Options struct {
 	// outlast Timeout. Default 3 × Timeout.
 	Lease time.Duration
 	Guard Guard // which addresses may be reached
+	// Relays sign relayed callbacks, by provider; a relay for a provider
+	// without one fails (and is retried, then dead) with that reason.
+	Relays map[string]RelaySigner
 }
+
+// RelaySigner signs a relayed callback as its provider signs its own: it
+// answers the headers that carry the signature of fields posted to target
+// for account, or an error when it cannot (an account it has no key for).
+// id is the same on every attempt at one relay, for the app to deduplicate
+// by where the provider has such a header.
+type RelaySigner func(account, target, id string, fields url.Values) (http.Header, error)
 
 // excerptBytes is how much of an answer an attempt keeps.
 const excerptBytes = 512
@@ -181,37 +193,107 @@ type Body struct {
 func (w *Worker) deliver(ctx context.Context, d smstrack.Delivery) smstrack.DeliveryAttempt {
 	start := time.Now()
 	a := smstrack.DeliveryAttempt{EventID: d.Event.ID, EndpointID: d.Endpoint.ID, Attempt: d.Attempt, At: start}
-	fail := func(err error) smstrack.DeliveryAttempt {
-		a.Error, a.LatencyMs = err.Error(), time.Since(start).Milliseconds()
-		return a
-	}
-	body, err := json.Marshal(Body{Type: d.Event.Type, Timestamp: d.Event.CreatedAt.UTC(), Data: d.Event.Payload})
-	if err != nil {
-		return fail(fmt.Errorf("encode body: %w", err))
-	}
-	id, ts := messageID(d.Event.ID), start.Unix()
-	sig, err := Sign(d.Endpoint.Secret, id, ts, body)
-	if err != nil {
-		return fail(err)
-	}
 	ctx, cancel := context.WithTimeout(ctx, w.opts.Timeout)
 	defer cancel()
+	var (
+		req *http.Request
+		err error
+	)
+	if d.IsRelay() {
+		req, err = w.relayRequest(ctx, d)
+	} else {
+		req, err = w.webhookRequest(ctx, d, start)
+	}
+	if err == nil {
+		var resp *http.Response
+		if resp, err = w.client.Do(req); err == nil {
+			excerpt, _ := io.ReadAll(io.LimitReader(resp.Body, excerptBytes))
+			io.CopyN(io.Discard, resp.Body, 64<<10) // let the connection be reused
+			resp.Body.Close()
+			a.Status, a.ResponseExcerpt = resp.StatusCode, string(excerpt)
+		}
+	}
+	if err != nil {
+		a.Error = err.Error()
+	}
+	a.LatencyMs = time.Since(start).Milliseconds()
+	return a
+}
+
+// webhookRequest is the request of an event to a registered endpoint,
+// signed as the Standard Webhooks specification describes.
+func (w *Worker) webhookRequest(ctx context.Context, d smstrack.Delivery, now time.Time) (*http.Request, error) {
+	body, err := json.Marshal(Body{Type: d.Event.Type, Timestamp: d.Event.CreatedAt.UTC(), Data: d.Event.Payload})
+	if err != nil {
+		return nil, fmt.Errorf("encode body: %w", err)
+	}
+	id, ts := messageID(d.Event.ID), now.Unix()
+	sig, err := Sign(d.Endpoint.Secret, id, ts, body)
+	if err != nil {
+		return nil, err
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.Endpoint.URL, bytes.NewReader(body))
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "smstrack-webhooks")
 	req.Header.Set(HeaderID, id)
 	req.Header.Set(HeaderTimestamp, strconv.FormatInt(ts, 10))
 	req.Header.Set(HeaderSignature, sig)
-	resp, err := w.client.Do(req)
-	if err != nil {
-		return fail(err)
+	return req, nil
+}
+
+// relayRequest is the request of a relayed callback: its fields as a form
+// to the app's URL, signed by the provider's signer.
+func (w *Worker) relayRequest(ctx context.Context, d smstrack.Delivery) (*http.Request, error) {
+	var rl smstrack.Relay
+	if err := json.Unmarshal(d.Event.Payload, &rl); err != nil {
+		return nil, fmt.Errorf("read relay: %w", err)
 	}
-	excerpt, _ := io.ReadAll(io.LimitReader(resp.Body, excerptBytes))
-	io.CopyN(io.Discard, resp.Body, 64<<10) // let the connection be reused
-	resp.Body.Close()
-	a.Status, a.ResponseExcerpt, a.LatencyMs = resp.StatusCode, string(excerpt), time.Since(start).Milliseconds()
-	return a
+	fields, err := formFields(rl.Fields)
+	if err != nil {
+		return nil, fmt.Errorf("read relay: %w", err)
+	}
+	sign := w.opts.Relays[rl.Provider]
+	if sign == nil {
+		return nil, fmt.Errorf("no relay signer for provider %q", rl.Provider)
+	}
+	header, err := sign(rl.Account, rl.URL, messageID(d.Event.ID), fields)
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rl.URL, strings.NewReader(fields.Encode()))
+	if err != nil {
+		return nil, err
+	}
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("User-Agent", "smstrack-relay")
+	return req, nil
+}
+
+// formFields reads a stored form back: a JSON object whose values are
+// strings or arrays of strings.
+func formFields(raw json.RawMessage) (url.Values, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, err
+	}
+	out := make(url.Values, len(m))
+	for k, v := range m {
+		var one string
+		if err := json.Unmarshal(v, &one); err == nil {
+			out[k] = []string{one}
+			continue
+		}
+		var many []string
+		if err := json.Unmarshal(v, &many); err != nil {
+			return nil, fmt.Errorf("field %q is neither a string nor strings", k)
+		}
+		out[k] = many
+	}
+	return out, nil
 }

@@ -101,9 +101,12 @@ type step struct {
 	reply string
 }
 
+// change is a status a message reaches, at a simulated time: the time
+// its callbacks report, however late (or how often) they are posted.
 type change struct {
 	status string
 	code   int
+	at     time.Time
 }
 
 type plan struct {
@@ -126,6 +129,7 @@ func (n *Network) plan(m *message, rng *rand.Rand, created time.Time) plan {
 	}
 	var pl plan
 	add := func(at time.Time, c change) {
+		c.at = at
 		pl.changes = append(pl.changes, c)
 		i := len(pl.changes) - 1
 		pl.steps = append(pl.steps, step{at: at, change: i}, step{at: at, post: true, change: i})
@@ -209,7 +213,7 @@ func (n *Network) live(m *message, pl plan) {
 			continue
 		}
 		if m.callback != "" {
-			n.post(m, c, s.at)
+			n.post(m, c)
 		}
 	}
 }
@@ -230,9 +234,10 @@ func (n *Network) sleepUntil(at time.Time) bool {
 	}
 }
 
-// post sends one status callback, signed as Twilio signs it. Twilio does
-// not retry a status callback, so neither does the network.
-func (n *Network) post(m *message, c change, at time.Time) {
+// post sends one status callback, signed as Twilio signs it: a repeat is
+// the same callback again. Twilio does not retry a status callback, so
+// neither does the network.
+func (n *Network) post(m *message, c change) {
 	f := url.Values{
 		"MessageSid": {m.sid}, "SmsSid": {m.sid}, "AccountSid": {m.account},
 		"From": {m.from}, "To": {m.to}, "MessageStatus": {c.status}, "SmsStatus": {c.status},
@@ -245,7 +250,7 @@ func (n *Network) post(m *message, c change, at time.Time) {
 		f.Set("ErrorCode", strconv.Itoa(c.code))
 	}
 	if c.status == "delivered" || c.status == "undelivered" {
-		f.Set("RawDlrDoneDate", at.UTC().Format("0601021504"))
+		f.Set("RawDlrDoneDate", c.at.UTC().Format("0601021504"))
 	}
 	n.postForm(m.callback, m.token, f)
 }

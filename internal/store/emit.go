@@ -74,6 +74,27 @@ func (e *emitter) emit(ctx context.Context, eventType string, payload any) error
 	return nil
 }
 
+// relay queues an event for the app's own callback URL (in.RelayTo): one
+// outbox event and one delivery without an endpoint. The fields are the
+// payload as stored, after the body policy.
+func (e *emitter) relay(ctx context.Context, in *smstrack.EventInput) error {
+	body, err := json.Marshal(smstrack.Relay{URL: in.RelayTo, Provider: in.Provider, Account: in.Account, Fields: in.Payload})
+	if err != nil {
+		return fmt.Errorf("store: relay: %w", err)
+	}
+	now := time.Now().UnixMicro()
+	var id int64
+	if err := e.tx.QueryRowContext(ctx, e.db.dialect.q(`INSERT INTO webhook_events (type, payload, created_at) VALUES (?, ?, ?) RETURNING id`),
+		smstrack.EventRelay, cleanText(string(body)), now).Scan(&id); err != nil {
+		return fmt.Errorf("store: relay: %w", err)
+	}
+	if _, err := e.tx.ExecContext(ctx, e.db.dialect.q(`INSERT INTO webhook_deliveries (event_id, next_attempt_at, updated_at)
+		VALUES (?, ?, ?)`), id, now, now); err != nil {
+		return fmt.Errorf("store: relay: %w", err)
+	}
+	return nil
+}
+
 // messageEvent is the payload of the message.* webhook events.
 type messageEvent struct {
 	Message messageSummary `json:"message"`
@@ -122,9 +143,15 @@ func newMessageEvent(m *smstrack.Message, previous smstrack.Status, in *smstrack
 }
 
 // emitMessageEvents queues what a batch changed: a status change, a
-// failure, a new inbound message.
+// failure, a new inbound message; and the relay of each new event that
+// asks for one.
 func (e *emitter) emitMessageEvents(ctx context.Context, changes []statusChange) error {
 	for _, c := range changes {
+		if c.in.RelayTo != "" {
+			if err := e.relay(ctx, c.in); err != nil {
+				return err
+			}
+		}
 		payload := newMessageEvent(c.m, c.previous, c.in)
 		if c.newInbound {
 			if err := e.emit(ctx, smstrack.EventMessageReceived, payload); err != nil {

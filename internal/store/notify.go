@@ -242,9 +242,11 @@ func (db *DB) ClaimDue(ctx context.Context, limit int, lease time.Duration) ([]s
 	}
 	var out []smstrack.Delivery
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		// A relay has no endpoint (endpoint_id NULL) and is always due.
 		rows, err := tx.QueryContext(ctx, db.dialect.q(`SELECT d.id FROM webhook_deliveries d
-			JOIN webhook_endpoints e ON e.id = d.endpoint_id
-			WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND d.claimed_until <= ? AND e.enabled = 1
+			LEFT JOIN webhook_endpoints e ON e.id = d.endpoint_id
+			WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND d.claimed_until <= ?
+				AND (d.endpoint_id IS NULL OR e.enabled = 1)
 			ORDER BY d.next_attempt_at LIMIT ?`+lock), now.UnixMicro(), now.UnixMicro(), limit)
 		if err != nil {
 			return err
@@ -268,10 +270,10 @@ func (db *DB) ClaimDue(ctx context.Context, limit int, lease time.Duration) ([]s
 			return err
 		}
 		rows, err = tx.QueryContext(ctx, db.dialect.q(`SELECT d.id, d.attempts, v.id, v.type, v.payload, v.created_at,
-			e.id, e.url, e.event_types, e.enabled, e.disabled_reason, e.created_at, e.secret
+			COALESCE(e.id, 0), COALESCE(e.url, ''), COALESCE(e.secret, '')
 			FROM webhook_deliveries d
 			JOIN webhook_events v ON v.id = d.event_id
-			JOIN webhook_endpoints e ON e.id = d.endpoint_id
+			LEFT JOIN webhook_endpoints e ON e.id = d.endpoint_id
 			WHERE d.id IN `+in+` ORDER BY d.next_attempt_at, d.id`), ids...)
 		if err != nil {
 			return err
@@ -284,12 +286,12 @@ func (db *DB) ClaimDue(ctx context.Context, limit int, lease time.Duration) ([]s
 				payload           string
 			)
 			if err := rows.Scan(&d.ID, &attempts, &d.Event.ID, &d.Event.Type, &payload, &created,
-				&d.Endpoint.ID, &d.Endpoint.URL, new(string), new(int64), new(string), new(int64), &d.Endpoint.Secret); err != nil {
+				&d.Endpoint.ID, &d.Endpoint.URL, &d.Endpoint.Secret); err != nil {
 				return err
 			}
 			d.Attempt, d.Lease = int(attempts)+1, fromMicros(until)
 			d.Event.Payload, d.Event.CreatedAt = json.RawMessage(payload), fromMicros(created)
-			d.Endpoint.Enabled = true
+			d.Endpoint.Enabled = d.Endpoint.ID != 0
 			out = append(out, d)
 		}
 		return rows.Err()
@@ -335,7 +337,7 @@ func (db *DB) recordAttempt(ctx context.Context, tx *sql.Tx, r smstrack.AttemptR
 	errText := cleanText(truncateUTF8(a.Error, maxExcerpt))
 	if _, err := tx.ExecContext(ctx, db.dialect.q(`INSERT INTO webhook_attempts
 		(event_id, endpoint_id, attempt, at, status, latency_ms, response_excerpt, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-		d.Event.ID, d.Endpoint.ID, d.Attempt, at, a.Status, a.LatencyMs, excerpt, errText); err != nil {
+		d.Event.ID, nullID(d.Endpoint.ID), d.Attempt, at, a.Status, a.LatencyMs, excerpt, errText); err != nil {
 		return err
 	}
 	state, next, lastErr := deliveryDelivered, at, ""
@@ -357,8 +359,10 @@ func (db *DB) recordAttempt(ctx context.Context, tx *sql.Tx, r smstrack.AttemptR
 	if err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil // the lease ran out and another claim owns the delivery now
+	if n, _ := res.RowsAffected(); n == 0 || d.Endpoint.ID == 0 {
+		// The lease ran out and another claim owns the delivery now; or it
+		// is a relay, which has no endpoint to keep a failure record of.
+		return nil
 	}
 	switch state {
 	case deliveryDelivered:
@@ -386,6 +390,14 @@ func (db *DB) recordAttempt(ctx context.Context, tx *sql.Tx, r smstrack.AttemptR
 		fmt.Sprintf("disabled after failing for over %s without a success; last error: %s", smstrack.DisableAfterFailing, lastErr),
 		d.Endpoint.ID, at-smstrack.DisableAfterFailing.Microseconds())
 	return err
+}
+
+// nullID is an id for a nullable reference: NULL for 0.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
 }
 
 // truncateUTF8 cuts s to at most n bytes without splitting a character.
@@ -473,8 +485,9 @@ func (db *DB) ReplayDeliveries(ctx context.Context, endpointID int64, r smstrack
 				rows.Close()
 				return err
 			}
-			// One named event is sent whatever the subscription: it was asked for.
-			if r.EventID > 0 || ep.Subscribed(typ) {
+			// One named event is sent whatever the subscription: it was
+			// asked for. A relay belongs to no endpoint.
+			if (r.EventID > 0 && smstrack.ValidEventType(typ)) || ep.Subscribed(typ) {
 				ids = append(ids, id)
 			}
 		}

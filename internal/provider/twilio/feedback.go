@@ -146,8 +146,17 @@ func (h *FeedbackHandler) fail(w http.ResponseWriter, r *http.Request, err error
 }
 
 func writeRestError(w http.ResponseWriter, status, code int, msg string) {
-	writeRestJSON(w, status, restErrorJSON{Code: code, Message: msg,
-		MoreInfo: "https://www.twilio.com/docs/errors/" + strconv.Itoa(code), Status: status})
+	writeRestJSON(w, status, restError(status, code, msg))
+}
+
+func restError(status, code int, msg string) restErrorJSON {
+	return restErrorJSON{Code: code, Message: msg, MoreInfo: "https://www.twilio.com/docs/errors/" + strconv.Itoa(code), Status: status}
+}
+
+// restErrorBody is Twilio's error JSON, for an answer written later.
+func restErrorBody(status, code int, msg string) []byte {
+	b, _ := json.Marshal(restError(status, code, msg))
+	return b
 }
 
 func writeRestJSON(w http.ResponseWriter, status int, v any) {

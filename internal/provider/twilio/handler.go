@@ -33,7 +33,6 @@ type Handler struct {
 	rej   *webhook.Rejector
 	log   *slog.Logger
 	now   func() time.Time
-	relay *Relay // nil: status callbacks are not relayed
 }
 
 // NewHandler returns a Handler that verifies requests by cfg, hands events
@@ -85,7 +84,8 @@ type parseFunc func(fields url.Values, payload json.RawMessage, receivedAt time.
 
 // serve runs one webhook request: read, decode, authenticate, parse, store,
 // and only then answer 2xx, so Twilio never hears "ok" for a lost event.
-// A relayed event that is new goes on to the app's own callback afterwards.
+// With relay, a status callback whose URL carries the app's own callback
+// (relay.go) is stored with its relay queued.
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, parse parseFunc, relay bool, ok func(http.ResponseWriter, smstrack.EventResult)) {
 	receivedAt := h.now().UTC()
 	// Built lazily: a logger with attributes costs allocations that the
@@ -124,6 +124,14 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, parse parseFunc,
 		return
 	}
 
+	if relay {
+		target, err := relayTarget(r, h.cfg.Accounts[account])
+		if err != nil {
+			// Twilio's callback is still authentic and kept; only the relay is refused.
+			log().Warn("twilio: not relaying the status callback", "account", account, "err", err)
+		}
+		ev.RelayTo = target
+	}
 	res, err := h.ing.Ingest(r.Context(), ev)
 	if err != nil {
 		status := http.StatusInternalServerError
@@ -137,9 +145,6 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, parse parseFunc,
 	if h.log.Enabled(r.Context(), slog.LevelDebug) {
 		log().Debug("twilio: event stored", "message_sid", ev.ProviderID, "status", ev.Status,
 			"message_id", res.MessageID, "duplicate", res.Duplicate, "applied", res.Applied)
-	}
-	if relay && h.relay != nil && !res.Duplicate {
-		h.relay.Relay(ev.Key, fields)
 	}
 	ok(w, res)
 }

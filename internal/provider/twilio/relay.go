@@ -1,152 +1,89 @@
 package twilio
 
 import (
-	"cmp"
-	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
-	"sync"
-	"time"
-
-	"github.com/smstrack/smstrack"
 )
 
-// The relay: a message sent through smstrack's send API had its
-// StatusCallback replaced by smstrack's own; once a status callback for it
-// is stored, the relay passes the same fields on to the app's callback,
-// signed as Twilio would sign them, so the app sees what it would have
-// seen without smstrack. It is best effort: attempts live in memory, and a
-// restart or an app down for longer than the retries loses the relay.
+// The relay: a message sent through smstrack's send API gets smstrack's
+// own status webhook as its StatusCallback, with the app's own callback
+// carried in that URL's query (relay, and relay_sig, a tag keyed by the
+// account's auth token). Every status callback therefore names where it
+// goes next: no lookup, and no race with the recording of the send. Twilio
+// signs the whole URL, query included, so only a verified callback can
+// carry a target; the tag also keeps a forged callback from choosing one
+// when signature verification is off. A new callback so marked is queued
+// in the outbox in the transaction that stores it (EventInput.RelayTo),
+// and the webhook worker delivers it, with retries, signed by RelaySigner
+// as Twilio signs its own callbacks.
 
-// MessageFinder looks a message up by its key; the store is one.
-type MessageFinder interface {
-	FindMessage(ctx context.Context, key smstrack.Key) (*smstrack.Message, error)
+// The query parameters of smstrack's status URL that carry the app's
+// callback and its tag.
+const (
+	relayParam    = "relay"
+	relayTagParam = "relay_sig"
+)
+
+// IdempotencyHeader is the header Twilio's webhooks carry for receivers to
+// deduplicate by; a relay sets it the same on every attempt.
+const IdempotencyHeader = "I-Twilio-Idempotency-Token"
+
+// relayTag authenticates target as the relay chosen by a holder of token.
+func relayTag(token, target string) string {
+	mac := hmac.New(sha256.New, []byte(token))
+	mac.Write([]byte("smstrack relay\x00"))
+	mac.Write([]byte(target))
+	return hex.EncodeToString(mac.Sum(nil)[:16])
 }
 
-// RelayConfig configures the status-callback relay.
-type RelayConfig struct {
-	// Accounts maps each AccountSid to its auth token, which signs the
-	// relayed request as Twilio signs its own.
-	Accounts map[string]string
-	// Messages finds the message a callback is about, for its tags.
-	Messages MessageFinder
-	// HTTP is the client for the app's callback; nil means one with a
-	// 10-second timeout.
-	HTTP *http.Client
-	// Attempts is how many times a callback is tried; 0 means 4.
-	Attempts int
-	// Backoff is the wait before the first retry, doubled after each; 0
-	// means one second.
-	Backoff time.Duration
+// RelayStatusURL is the StatusCallback the send API gives Twilio: smstrack's
+// status URL carrying the app's own callback and its tag by the token.
+func RelayStatusURL(statusURL, token, appCallback string) string {
+	q := url.Values{relayParam: {appCallback}, relayTagParam: {relayTag(token, appCallback)}}
+	return statusURL + "?" + q.Encode()
 }
 
-// Relay passes Twilio's status callbacks on to the StatusCallback the app
-// gave when it sent through smstrack.
-type Relay struct {
-	cfg RelayConfig
-	log *slog.Logger
-	wg  sync.WaitGroup
-}
+// errRelayTag reports a relay target whose tag does not match.
+var errRelayTag = errors.New("the relay tag does not match the account's token")
 
-// NewRelay returns a relay configured by cfg.
-func NewRelay(cfg RelayConfig, log *slog.Logger) *Relay {
-	if log == nil {
-		log = slog.Default()
-	}
-	if cfg.HTTP == nil {
-		cfg.HTTP = &http.Client{Timeout: 10 * time.Second}
-	}
-	cfg.Attempts = cmp.Or(cfg.Attempts, 4)
-	cfg.Backoff = cmp.Or(cfg.Backoff, time.Second)
-	return &Relay{cfg: cfg, log: log.With("provider", Provider)}
-}
-
-// SetRelay makes the handler relay each newly stored status callback
-// through r; nil turns relaying off.
-func (h *Handler) SetRelay(r *Relay) { h.relay = r }
-
-// Relay passes fields, a status callback stored for the message with key,
-// on to the app's StatusCallback, in the background: Twilio's answer never
-// waits for the app.
-func (rl *Relay) Relay(key smstrack.Key, fields url.Values) {
-	fields = cloneValues(fields)
-	rl.wg.Add(1)
-	go func() {
-		defer rl.wg.Done()
-		rl.relay(key, fields)
-	}()
-}
-
-// Wait blocks until every relay started so far has finished.
-func (rl *Relay) Wait() { rl.wg.Wait() }
-
-func (rl *Relay) relay(key smstrack.Key, fields url.Values) {
-	log := rl.log.With("account", key.Account, "message_sid", key.ProviderID)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	m, err := rl.cfg.Messages.FindMessage(ctx, key)
-	cancel()
-	if err != nil {
-		if smstrack.ErrorCode(err) != smstrack.ENOTFOUND {
-			log.Warn("twilio relay: looking up the message", "err", err)
-		}
-		return
-	}
-	target := m.Tags[statusCallbackTag]
+// relayTarget returns the app's callback that a status callback request
+// carries in its URL: "" when it carries none, an error when its tag is
+// wrong or it is no http(s) URL.
+func relayTarget(r *http.Request, token string) (string, error) {
+	q := r.URL.Query()
+	target := q.Get(relayParam)
 	if target == "" {
-		return
+		return "", nil
+	}
+	if token == "" || !hmac.Equal([]byte(q.Get(relayTagParam)), []byte(relayTag(token, target))) {
+		return "", errRelayTag
 	}
 	if err := checkCallbackURL(target); err != nil {
-		log.Warn("twilio relay: not relaying", "err", err)
-		return
+		return "", err
 	}
-	token, ok := rl.cfg.Accounts[key.Account]
-	if !ok || token == "" {
-		log.Warn("twilio relay: no auth token for the account to sign with")
-		return
-	}
-	body := fields.Encode()
-	sig := Sign(token, target, fields)
-	wait := rl.cfg.Backoff
-	for attempt := 1; ; attempt++ {
-		retry, err := rl.post(target, body, sig)
-		if err == nil {
-			return
-		}
-		if !retry || attempt >= rl.cfg.Attempts {
-			log.Warn("twilio relay: giving up", "url", target, "attempts", attempt, "err", err)
-			return
-		}
-		time.Sleep(wait)
-		wait *= 2
-	}
+	return target, nil
 }
 
-// post makes one attempt; retry says whether another may succeed.
-func (rl *Relay) post(target, body, sig string) (retry bool, err error) {
-	req, err := http.NewRequest(http.MethodPost, target, strings.NewReader(body))
-	if err != nil {
-		return false, err
+// RelaySigner signs relayed status callbacks for the webhook worker as
+// Twilio signs its own: X-Twilio-Signature by the account's auth token over
+// the app's URL and the fields, so the app's RequestValidator passes
+// unchanged, and an idempotency token that is the same on every attempt.
+func RelaySigner(accounts map[string]string) func(account, target, id string, fields url.Values) (http.Header, error) {
+	return func(account, target, id string, fields url.Values) (http.Header, error) {
+		token := accounts[account]
+		if token == "" {
+			return nil, fmt.Errorf("twilio account %s is not configured: no auth token to sign the relay with", account)
+		}
+		return http.Header{
+			SignatureHeader:   {Sign(token, target, fields)},
+			IdempotencyHeader: {"smstrack-" + id},
+		}, nil
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-	req.Header.Set(SignatureHeader, sig)
-	req.Header.Set("User-Agent", "smstrack-relay")
-	resp, err := rl.cfg.HTTP.Do(req)
-	if err != nil {
-		return true, err
-	}
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
-	switch {
-	case resp.StatusCode < 300:
-		return false, nil
-	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusRequestTimeout:
-		return true, fmt.Errorf("app answered %s", resp.Status)
-	}
-	return false, fmt.Errorf("app answered %s", resp.Status)
 }
 
 // checkCallbackURL refuses anything but an absolute http(s) URL.

@@ -2,13 +2,13 @@ package twilio_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,89 +21,44 @@ import (
 	"github.com/smstrack/smstrack/internal/testdb"
 )
 
-// appReceiver is the app's own status callback endpoint: it answers with
-// the statuses it is given, in turn, then 200, and keeps every request.
-type appReceiver struct {
-	mu       sync.Mutex
-	answers  []int
-	requests []relayed
-}
+// relayApp is the app's own status callback URL in these tests.
+const relayApp = "https://app.example.com/twilio/status?order=42"
 
-type relayed struct {
-	form      url.Values
-	signature string
-}
-
-func (a *appReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	r.ParseForm()
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.requests = append(a.requests, relayed{form: r.PostForm, signature: r.Header.Get(twilio.SignatureHeader)})
-	status := http.StatusOK
-	if len(a.answers) > 0 {
-		status, a.answers = a.answers[0], a.answers[1:]
-	}
-	w.WriteHeader(status)
-}
-
-// relayEnv is the status webhook with a relay, on a real store holding one
-// message sent through smstrack with the app's callback as its tag.
+// relayEnv is the status webhook on a real store, seen from the outbox.
 type relayEnv struct {
-	srv    *httptest.Server
-	relay  *twilio.Relay
-	app    *appReceiver
-	appURL string
+	db  *store.DB
+	srv *httptest.Server
 }
 
-func newRelayEnv(t *testing.T, dsn, callback string) *relayEnv {
+func newRelayEnv(t *testing.T, dsn string) *relayEnv {
 	t.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, dsn)
+	db, err := store.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	app := &appReceiver{}
-	appSrv := httptest.NewServer(app)
-	t.Cleanup(appSrv.Close)
-	appURL := appSrv.URL + "/twilio/status?order=42"
-	if callback == "app" {
-		callback = appURL
-	}
-	in := &smstrack.EventInput{
-		Key:   smstrack.Key{Provider: twilio.Provider, Account: feedbackAccount, ProviderID: feedbackMessage},
-		Event: smstrack.Event{Status: smstrack.StatusQueued, Source: smstrack.SourceAPI, ReceivedAt: time.Now().UTC(), Payload: []byte(`{}`)},
-		Facts: smstrack.Facts{Direction: smstrack.Outbound, From: "+15550001111", To: "+15550002222"},
-	}
-	if callback != "" {
-		in.Facts.Tags = map[string]string{"status_callback": callback}
-	}
-	in.ComputeDedupeKey()
-	if _, err := db.ApplyEvents(ctx, []*smstrack.EventInput{in}); err != nil {
-		t.Fatal(err)
-	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	committer := ingest.NewCommitter(db, log, ingest.Options{})
 	t.Cleanup(committer.Close)
 	accounts := map[string]string{feedbackAccount: feedbackToken}
 	h := twilio.NewHandler(twilio.Config{Accounts: accounts, PublicURL: "https://track.example.com"}, committer, nil, log)
-	relay := twilio.NewRelay(twilio.RelayConfig{Accounts: accounts, Messages: db, Backoff: time.Millisecond}, log)
-	h.SetRelay(relay)
 	mux := http.NewServeMux()
 	h.Register(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return &relayEnv{srv: srv, relay: relay, app: app, appURL: appURL}
+	return &relayEnv{db: db, srv: srv}
 }
 
-// callback posts a status callback signed as Twilio signs it.
-func (e *relayEnv) callback(t *testing.T, status string) url.Values {
+// callback posts a status callback, signed as Twilio signs it, to the
+// status URL with query (what the send API gave Twilio).
+func (e *relayEnv) callback(t *testing.T, query, status string) url.Values {
 	t.Helper()
 	form := url.Values{"AccountSid": {feedbackAccount}, "MessageSid": {feedbackMessage}, "SmsSid": {feedbackMessage},
 		"MessageStatus": {status}, "SmsStatus": {status}, "From": {"+15550001111"}, "To": {"+15550002222"}, "ApiVersion": {"2010-04-01"}}
-	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+twilio.StatusPath, strings.NewReader(form.Encode()))
+	path := twilio.StatusPath + query
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set(twilio.SignatureHeader, twilio.Sign(feedbackToken, "https://track.example.com"+twilio.StatusPath, form))
+	req.Header.Set(twilio.SignatureHeader, twilio.Sign(feedbackToken, "https://track.example.com"+path, form))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -115,83 +70,102 @@ func (e *relayEnv) callback(t *testing.T, status string) url.Values {
 	return form
 }
 
-func TestRelaySignedLikeTwilio(t *testing.T) {
+// relays claims the queued relays.
+func (e *relayEnv) relays(t *testing.T) []smstrack.Relay {
+	t.Helper()
+	due, err := e.db.ClaimDue(context.Background(), 100, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []smstrack.Relay
+	for _, d := range due {
+		if !d.IsRelay() {
+			continue
+		}
+		var rl smstrack.Relay
+		if err := json.Unmarshal(d.Event.Payload, &rl); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, rl)
+	}
+	return out
+}
+
+// relayQuery is the query of the StatusCallback the send API gives Twilio.
+func relayQuery(token, app string) string {
+	u := twilio.RelayStatusURL("https://track.example.com"+twilio.StatusPath, token, app)
+	return u[strings.Index(u, "?"):]
+}
+
+// TestRelayQueuedWithTheCallback: a status callback whose URL carries the
+// app's callback is stored with its relay queued, once, with every field.
+func TestRelayQueuedWithTheCallback(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
-		e := newRelayEnv(t, dsn, "app")
-		sent := e.callback(t, "delivered")
-		e.relay.Wait()
-		if len(e.app.requests) != 1 {
-			t.Fatalf("app got %d requests, want 1", len(e.app.requests))
+		e := newRelayEnv(t, dsn)
+		q := relayQuery(feedbackToken, relayApp)
+		sent := e.callback(t, q, "delivered")
+		e.callback(t, q, "delivered") // Twilio repeating itself: stored and relayed once
+		got := e.relays(t)
+		if len(got) != 1 {
+			t.Fatalf("%d relays queued, want 1", len(got))
 		}
-		got := e.app.requests[0]
-		if got.form.Encode() != sent.Encode() {
-			t.Errorf("relayed fields: got %s, want %s", got.form.Encode(), sent.Encode())
+		rl := got[0]
+		if rl.URL != relayApp || rl.Provider != twilio.Provider || rl.Account != feedbackAccount {
+			t.Errorf("relay to %s for %s/%s", rl.URL, rl.Provider, rl.Account)
 		}
-		params := map[string]string{}
-		for k := range got.form {
-			params[k] = got.form.Get(k)
+		var fields map[string]string
+		if err := json.Unmarshal(rl.Fields, &fields); err != nil {
+			t.Fatal(err)
 		}
-		rv := twilioclient.NewRequestValidator(feedbackToken)
-		if !rv.Validate(e.appURL, params, got.signature) {
-			t.Errorf("signature %q does not validate for %s", got.signature, e.appURL)
+		for k := range sent {
+			if fields[k] != sent.Get(k) {
+				t.Errorf("relayed %s = %q, want %q", k, fields[k], sent.Get(k))
+			}
+		}
+		if len(fields) != len(sent) {
+			t.Errorf("relayed %d fields, want %d", len(fields), len(sent))
 		}
 	})
 }
 
-func TestRelayRetries(t *testing.T) {
-	e := newRelayEnv(t, testdb.DSN(t, "sqlite"), "app")
-	e.app.answers = []int{http.StatusServiceUnavailable, http.StatusBadGateway}
-	e.callback(t, "sent")
-	e.relay.Wait()
-	if got, want := len(e.app.requests), 3; got != want {
-		t.Errorf("app got %d requests, want %d", got, want)
-	}
-}
-
-func TestRelayGivesUp(t *testing.T) {
-	for _, c := range []struct {
-		name    string
-		answers []int
-		want    int
-	}{
-		{"app refuses: no retry", []int{http.StatusForbidden}, 1},
-		{"app down: four attempts", []int{500, 500, 500, 500, 500}, 4},
+func TestRelayNotQueued(t *testing.T) {
+	for _, c := range []struct{ name, query string }{
+		{"no relay in the URL", ""},
+		{"tag by another token", relayQuery("another-token", relayApp)},
+		{"tag for another URL", strings.Replace(relayQuery(feedbackToken, relayApp), "order%3D42", "order%3D43", 1)},
+		{"not http", relayQuery(feedbackToken, "ftp://app.example/status")},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			e := newRelayEnv(t, testdb.DSN(t, "sqlite"), "app")
-			e.app.answers = c.answers
-			e.callback(t, "sent")
-			e.relay.Wait()
-			if got := len(e.app.requests); got != c.want {
-				t.Errorf("app got %d requests, want %d", got, c.want)
+			e := newRelayEnv(t, testdb.DSN(t, "sqlite"))
+			e.callback(t, c.query, "delivered") // stored all the same: Twilio signed it
+			if got := e.relays(t); len(got) != 0 {
+				t.Errorf("%d relays queued, want none", len(got))
 			}
 		})
 	}
 }
 
-func TestRelaySkipped(t *testing.T) {
-	for _, c := range []struct{ name, callback string }{
-		{"no status_callback tag", ""},
-		{"not http", "ftp://app.example/status"},
-		{"relative", "/status"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			e := newRelayEnv(t, testdb.DSN(t, "sqlite"), c.callback)
-			e.callback(t, "delivered")
-			e.relay.Wait()
-			if got := len(e.app.requests); got != 0 {
-				t.Errorf("app got %d requests, want none", got)
-			}
-		})
+// TestRelaySignerValidates: what RelaySigner signs passes twilio-go's
+// own RequestValidator for the app's URL, as Twilio's callbacks do.
+func TestRelaySignerValidates(t *testing.T) {
+	sign := twilio.RelaySigner(map[string]string{feedbackAccount: feedbackToken})
+	fields := url.Values{"MessageSid": {feedbackMessage}, "MessageStatus": {"delivered"}, "AccountSid": {feedbackAccount}}
+	h, err := sign(feedbackAccount, relayApp, "evt_7", fields)
+	if err != nil {
+		t.Fatal(err)
 	}
-}
-
-func TestRelayDuplicateOnce(t *testing.T) {
-	e := newRelayEnv(t, testdb.DSN(t, "sqlite"), "app")
-	e.callback(t, "delivered")
-	e.callback(t, "delivered")
-	e.relay.Wait()
-	if got := len(e.app.requests); got != 1 {
-		t.Errorf("app got %d requests for a repeated callback, want 1", got)
+	params := map[string]string{}
+	for k := range fields {
+		params[k] = fields.Get(k)
+	}
+	rv := twilioclient.NewRequestValidator(feedbackToken)
+	if !rv.Validate(relayApp, params, h.Get(twilio.SignatureHeader)) {
+		t.Errorf("signature %q does not validate", h.Get(twilio.SignatureHeader))
+	}
+	if h.Get(twilio.IdempotencyHeader) == "" {
+		t.Error("no idempotency token")
+	}
+	if _, err := sign("ACffffffffffffffffffffffffffffffff", relayApp, "evt_7", fields); err == nil {
+		t.Error("signed for an account without a token")
 	}
 }

@@ -24,7 +24,8 @@ import (
 // answered, and records the Message resources that come back. It
 // replaces StatusCallback with its own status webhook so it sees every
 // status; the app's callback is kept on the message as the tag
-// status_callback, and the relay (relay.go) passes statuses on to it.
+// status_callback and carried in the StatusCallback given to Twilio, and
+// the relay (relay.go) passes statuses on to it.
 
 // Twilio's Message list and Message resource paths. Twilio's libraries
 // fetch /Messages/{Sid}.json; ServeMux wildcards are whole segments, so
@@ -107,7 +108,9 @@ var ErrUnreachable = errors.New("twilio: upstream unreachable")
 // form, as Twilio's Messages API takes them, and returns Twilio's status
 // and body. Every field goes on as given, repeated ones (MediaUrl)
 // included; only StatusCallback is replaced by smstrack's own, built from
-// the public URL or else r's address, and the app's is kept as a tag. A
+// the public URL or else r's address; the app's is kept as a tag and
+// carried in smstrack's URL for the relay (relay.go). An app callback that
+// is no http(s) URL is refused as Twilio refuses it (400, code 21609). A
 // Message resource Twilio answers with is recorded with tags (which may be
 // nil). The error is ErrUnreachable when Twilio did not answer.
 func (h *SendHandler) Send(r *http.Request, account string, form url.Values, tags map[string]string) (status int, body []byte, err error) {
@@ -118,7 +121,15 @@ func (h *SendHandler) Send(r *http.Request, account string, form url.Values, tag
 	}
 	out := cloneValues(form)
 	appCallback := out.Get("StatusCallback")
-	out.Set("StatusCallback", h.statusURL(r))
+	callback := h.statusURL(r)
+	if appCallback != "" {
+		if err := checkCallbackURL(appCallback); err != nil {
+			// What Twilio answers for a StatusCallback it cannot use.
+			return http.StatusBadRequest, restErrorBody(http.StatusBadRequest, 21609, "The StatusCallback URL "+shorten(appCallback, 200)+" is not a valid URL."), nil
+		}
+		callback = RelayStatusURL(callback, token, appCallback)
+	}
+	out.Set("StatusCallback", callback)
 	path := "/2010-04-01/Accounts/" + url.PathEscape(account) + "/Messages.json"
 	status, body, err = h.forward(r, http.MethodPost, account, token, path, strings.NewReader(out.Encode()))
 	if err != nil {

@@ -136,7 +136,9 @@ func TestSendWithTwiliosLibrary(t *testing.T) {
 			t.Errorf("got %s %s %q", *msg.Sid, *msg.Status, *msg.Body)
 		}
 		form := e.upstream.forms[0]
-		if got, want := form.Get("StatusCallback"), "https://track.example.com"+twilio.StatusPath; got != want {
+		// smstrack's own status URL, carrying the app's for the relay.
+		if got, want := form.Get("StatusCallback"), twilio.RelayStatusURL("https://track.example.com"+twilio.StatusPath,
+			feedbackToken, "https://app.example/status"); got != want {
 			t.Errorf("StatusCallback to Twilio: got %q, want %q", got, want)
 		}
 		if got := form["MediaUrl"]; len(got) != 2 || got[1] != "https://a.example/2.png" {
