@@ -93,6 +93,10 @@ type AlertEvidence struct {
 	PValue   float64 `json:"p_value"` // one-sided, exact binomial
 	Alpha    float64 `json:"alpha"`   // the level the p-value had to beat: the family level over Tests
 	Tests    int     `json:"tests"`   // tests run in that evaluation (the Bonferroni divisor)
+	// AlsoAffected names the other dimension values whose degradation this
+	// one explains: the country, providers, senders and routes of a
+	// failing carrier, say.
+	AlsoAffected []string `json:"also_affected,omitempty"`
 }
 
 // Alert is a significant degradation of one dimension value, open until a
