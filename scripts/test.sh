@@ -21,6 +21,18 @@ if ! have_pg; then
   fi
 fi
 
+# The console's browser tests drive Debian's chromium headless; they fail
+# rather than skip when it is missing (SMSTRACK_REQUIRE_BROWSER below).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "test.sh: installing chromium" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "test.sh: chromium is needed for the console's browser tests; install it, e.g. apt-get install chromium" >&2
+    exit 1
+  fi
+fi
+
 work=$(mktemp -d)
 chmod 755 "$work" # the server runs as the postgres user and must reach its directory
 trap 'scripts/postgres.sh stop "$work/pg"; rm -rf "$work"' EXIT
@@ -35,6 +47,8 @@ for attempt in 1 2 3; do
   scripts/postgres.sh stop "$work/pg"
 done
 export SMSTRACK_TEST_POSTGRES SMSTRACK_REQUIRE_POSTGRES=1
+# Browser tests are required here; their screenshots land in ./artifacts.
+export SMSTRACK_REQUIRE_BROWSER=1 SMSTRACK_ARTIFACTS="$PWD/artifacts"
 
 go vet ./...
 go test -count=1 "$@" ./...

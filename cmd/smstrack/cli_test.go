@@ -5,6 +5,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/smstrack/smstrack"
 )
 
 // run runs one command in-process as the binary would, with only the given
@@ -94,5 +96,56 @@ func TestSegmentsReadsStdinByteForByte(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), `"characters": 161`) || !strings.Contains(out.String(), `"segments": 2`) {
 		t.Errorf("161 septets must make 2 segments:\n%s", out.String())
+	}
+}
+
+func TestUserCommands(t *testing.T) {
+	env := map[string]string{"SMSTRACK_DATA": t.TempDir()}
+	runIn := func(stdin string, args ...string) (string, error) {
+		var out, errOut bytes.Buffer
+		m := &Main{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return env[k] }}
+		err := m.Run(context.Background(), args)
+		return out.String(), err
+	}
+	out, err := runIn("correct horse battery\n", "user", "create", "--email", "Ada@Example.com", "--role", "admin")
+	if err != nil || !strings.Contains(out, "created admin user ada@example.com") {
+		t.Fatalf("create: %v %q", err, out)
+	}
+	if _, err := runIn("correct horse battery\n", "user", "create", "--email", "ada@example.com", "--role", "viewer"); smstrack.ErrorCode(err) != smstrack.ECONFLICT {
+		t.Errorf("create twice: %v, want a conflict", err)
+	}
+	if _, err := runIn("short\n", "user", "create", "--email=bob@example.com", "--role=viewer"); err == nil || !strings.Contains(err.Error(), "at least 12") {
+		t.Errorf("short password: %v", err)
+	}
+	if _, err := runIn("", "user", "create", "--email", "bob@example.com", "--role", "viewer"); err == nil || !strings.Contains(err.Error(), "standard input") {
+		t.Errorf("no password: %v", err)
+	}
+	if _, err := runIn("correct horse battery\n", "user", "create", "--email", "bob@example.com", "--role", "owner"); err == nil || !strings.Contains(err.Error(), "admin|viewer") {
+		t.Errorf("bad role: %v", err)
+	}
+	if _, err := runIn("correct horse battery\n", "user", "create", "--email", "not-an-address", "--role", "viewer"); err == nil || !strings.Contains(err.Error(), "--email") {
+		t.Errorf("bad e-mail: %v", err)
+	}
+	if _, err := runIn("another good password\n", "user", "create", "--email", "bob@example.com", "--role", "viewer"); err != nil {
+		t.Fatal(err)
+	}
+	out, err = runIn("", "user", "list")
+	if err != nil || !strings.Contains(out, "ada@example.com") || !strings.Contains(out, "viewer") || strings.Contains(out, "argon2") {
+		t.Errorf("list: %v\n%s", err, out)
+	}
+	if _, err := runIn("", "user", "delete", "--email", "ada@example.com"); smstrack.ErrorCode(err) != smstrack.ECONFLICT {
+		t.Errorf("deleting the last admin: %v, want a conflict", err)
+	}
+	if _, err := runIn("a brand new password\n", "user", "passwd", "--email", "bob@example.com"); err != nil {
+		t.Errorf("passwd: %v", err)
+	}
+	if _, err := runIn("", "user", "role", "--email", "bob@example.com", "--role", "admin"); err != nil {
+		t.Errorf("role: %v", err)
+	}
+	if _, err := runIn("", "user", "delete", "--email", "ada@example.com"); err != nil {
+		t.Errorf("delete with another admin left: %v", err)
+	}
+	if _, err := runIn("", "user", "delete", "--email", "ada@example.com"); smstrack.ErrorCode(err) != smstrack.ENOTFOUND {
+		t.Errorf("delete twice: %v", err)
 	}
 }

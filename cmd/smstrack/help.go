@@ -13,11 +13,14 @@ Usage:
   smstrack demo [--rate N] [--speed X] [flags]
                                          run the server on ./smstrack-demo with a simulated
                                          carrier network sending N messages/s (default 5)
-  smstrack serve [flags]                 run the server (webhooks, API)
+  smstrack serve [flags]                 run the server (webhooks, API, console)
   smstrack migrate [flags]               apply database migrations and exit
   smstrack apikey create --name NAME     create an API key (printed once, last line)
   smstrack apikey list                   list API keys
   smstrack apikey revoke ID|NAME         revoke an API key
+  smstrack user create --email EMAIL --role admin|viewer
+                                         create a console user; password on stdin
+  smstrack user list|delete --email EMAIL|passwd --email EMAIL|role --email EMAIL --role R
   smstrack webhook create --url URL [--events a,b]
                                          register an outbound webhook endpoint
                                          (signing secret printed once, last line)

@@ -50,6 +50,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.migrate(ctx, rest)
 	case "apikey":
 		return m.apikey(ctx, rest)
+	case "user":
+		return m.user(ctx, rest)
 	case "webhook":
 		return m.webhook(ctx, rest)
 	case "segments":

@@ -22,6 +22,7 @@ import (
 	"github.com/smstrack/smstrack/internal/links"
 	"github.com/smstrack/smstrack/internal/provider/twilio"
 	"github.com/smstrack/smstrack/internal/store"
+	"github.com/smstrack/smstrack/internal/web"
 	"github.com/smstrack/smstrack/internal/webhook"
 )
 
@@ -197,6 +198,11 @@ func newMux(c *config.Config, accounts map[string]string, apiOpts api.Options, d
 		}
 	}
 	api.New(db, ing, log, apiOpts).Register(mux)
+	console, err := web.New(db, log, consoleOptions(c))
+	if err != nil {
+		return nil, err
+	}
+	console.Register(mux)
 	return mux, nil
 }
 
