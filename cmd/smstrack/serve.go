@@ -90,6 +90,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	db.SetReplyWindow(c.ReplyWindow)
+	obs := serveMetrics(db, log)
+	ctx = withMetrics(ctx, obs)
 
 	// SQLite has a single writer, but its commits are made durable outside the
 	// write lock (internal/store/walsync.go): a second worker writes the next
@@ -103,19 +105,22 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	preparer := &ingest.Preparer{DefaultRegion: c.DefaultRegion, Policies: policies}
-	opts := ingest.Options{Workers: workers, Prepare: preparer.Prepare}
+	opts := ingest.Options{Workers: workers, Prepare: preparer.Prepare, OnCommit: obs.ObserveEvent, OnBatch: obs.ObserveBatch}
 	if worker != nil {
 		worker.Start(ctx)
 		opts.OnCommit = func(ev *smstrack.EventInput, res smstrack.EventResult) {
+			obs.ObserveEvent(ev, res)
 			if len(ev.Facts.Media) > 0 && !res.Duplicate {
 				worker.Notify(&smstrack.Message{ID: res.MessageID, Provider: ev.Provider, Account: ev.Account, Media: ev.Facts.Media})
 			}
 		}
 	}
 	committer := ingest.NewCommitter(db, log, opts)
+	obs.WatchQueue(committer.Queued, committer.QueueCap())
 	rejector := webhook.NewRejector(db, log)
+	rejector.Observe(obs.ObserveRejected)
 
-	mux, err := newMux(c, accounts, api.Options{DefaultRegion: c.DefaultRegion, Prices: prices, Media: media}, db, committer, rejector, log)
+	mux, err := newMux(c, accounts, api.Options{DefaultRegion: c.DefaultRegion, Prices: prices, Media: media, Metrics: obs.Handler()}, db, committer, rejector, log)
 	if err != nil {
 		committer.Close()
 		return err
@@ -145,7 +150,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
 	srv := &http.Server{
-		Handler:           mux,
+		Handler:           obs.Middleware(mux),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -31,8 +31,12 @@ func startWebhookWorker(ctx context.Context, c *config.Config, db smstrack.Store
 	if err != nil {
 		return err
 	}
-	w := notify.NewWorker(db, log.With("job", "webhooks"), notify.Options{Guard: notify.Guard{AllowPrivate: allow},
-		Relays: map[string]notify.RelaySigner{twilio.Provider: twilio.RelaySigner(accounts)}})
+	opts := notify.Options{Guard: notify.Guard{AllowPrivate: allow},
+		Relays: map[string]notify.RelaySigner{twilio.Provider: twilio.RelaySigner(accounts)}}
+	if m := metricsFrom(ctx); m != nil {
+		opts.OnAttempt = m.ObserveAttempt
+	}
+	w := notify.NewWorker(db, log.With("job", "webhooks"), opts)
 	// Deliveries in flight at shutdown finish and are recorded, so none is
 	// made again after a restart.
 	serveJobsRunning.Add(1)

@@ -31,6 +31,7 @@ type Options struct {
 	Media         *archive.Archive   // the compliance media archive; nil when off
 	LinkBase      string             // where short links point, e.g. https://t.example/l; "" for this server's /l
 	TwilioSender  Sender             // sends through Twilio for POST /api/v1/send; nil when off
+	Metrics       http.Handler       // the Prometheus exposition served at GET /metrics; nil when off
 }
 
 // New returns the API server.
@@ -65,6 +66,7 @@ var Routes = []string{
 	"GET /api/v1/webhooks/{id}/deliveries",
 	"POST /api/v1/webhooks/{id}/replay",
 	"POST /api/v1/send",
+	"GET /metrics",
 }
 
 // Register adds the API's routes to mux.
@@ -93,6 +95,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/webhooks/{id}/deliveries", s.authed(s.webhookDeliveries))
 	mux.Handle("POST /api/v1/webhooks/{id}/replay", s.authed(s.replayWebhook))
 	mux.Handle("POST /api/v1/send", s.authed(s.send))
+	mux.Handle("GET /metrics", s.authed(s.metrics))
 	// Anything else under /api/ answers JSON, not the mux's plain text.
 	mux.Handle("/api/", s.authed(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, smstrack.Errorf(smstrack.ENOTFOUND, "no such API route: %s %s", r.Method, r.URL.Path))
@@ -115,6 +118,15 @@ func (s *Server) authed(h http.HandlerFunc) http.Handler {
 		}
 		h(w, r)
 	})
+}
+
+// metrics serves the Prometheus exposition behind the same key as the API.
+func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Metrics == nil {
+		writeError(w, smstrack.Errorf(smstrack.ENOTFOUND, "metrics are not served by this server"))
+		return
+	}
+	s.opts.Metrics.ServeHTTP(w, r)
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {

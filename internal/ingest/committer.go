@@ -10,6 +10,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/smstrack/smstrack"
 )
@@ -31,6 +32,9 @@ type Options struct {
 	// OnCommit, when set, is told of each event once it is durable, on the
 	// committer's goroutine: it must not block.
 	OnCommit func(*smstrack.EventInput, smstrack.EventResult)
+	// OnBatch, when set, is told of each transaction tried: its events,
+	// how long it took to be durable (or fail), and its error. Same rules.
+	OnBatch func(events int, took time.Duration, err error)
 }
 
 // Committer commits events in groups. It implements smstrack.Ingester.
@@ -97,6 +101,12 @@ func (c *Committer) Ingest(ctx context.Context, ev *smstrack.EventInput) (smstra
 	}
 }
 
+// Queued is how many events wait for a commit worker, for metrics.
+func (c *Committer) Queued() int { return len(c.queue) }
+
+// QueueCap is how many events may wait before Ingest blocks, for metrics.
+func (c *Committer) QueueCap() int { return cap(c.queue) }
+
 // Close stops taking events, commits everything already queued and waits
 // for the workers to finish.
 func (c *Committer) Close() {
@@ -141,7 +151,11 @@ func (c *Committer) commit(batch []*pending, events []*smstrack.EventInput) {
 	// The commit must finish even when every waiting request has gone away:
 	// its events may already be on their way into the database.
 	ctx := context.Background()
+	start := time.Now()
 	results, err := c.store.ApplyEvents(ctx, events)
+	if c.opts.OnBatch != nil {
+		c.opts.OnBatch(len(events), time.Since(start), err)
+	}
 	if err == nil {
 		for i, p := range batch {
 			p.res = results[i]

@@ -77,3 +77,53 @@ func TestConcurrentIngestCommitsEverything(t *testing.T) {
 		}
 	})
 }
+
+// TestOnBatchReportsEveryTransaction: the batch hook sees every event once,
+// in transactions no larger than MaxBatch, and the queue drains.
+func TestOnBatchReportsEveryTransaction(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		db, err := store.Open(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var mu sync.Mutex
+		var batches, events, committed int
+		opts := ingest.Options{MaxBatch: 8, Workers: 2,
+			OnBatch: func(n int, took time.Duration, err error) {
+				mu.Lock()
+				defer mu.Unlock()
+				if n < 1 || n > 8 || took <= 0 || err != nil {
+					t.Errorf("batch of %d took %v, err %v", n, took, err)
+				}
+				batches++
+				events += n
+			},
+			OnCommit: func(*smstrack.EventInput, smstrack.EventResult) { mu.Lock(); committed++; mu.Unlock() },
+		}
+		c := ingest.NewCommitter(db, slog.New(slog.NewTextHandler(io.Discard, nil)), opts)
+		if c.QueueCap() < 8 {
+			t.Errorf("queue capacity %d, want at least one batch", c.QueueCap())
+		}
+		var wg sync.WaitGroup
+		for i := range 40 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := c.Ingest(context.Background(), event(fmt.Sprintf("SMbatch%02d", i), smstrack.StatusSent)); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		c.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		if events != 40 || committed != 40 || batches < 5 {
+			t.Errorf("%d events in %d batches, %d committed; want 40 in at least 5, 40", events, batches, committed)
+		}
+		if c.Queued() != 0 {
+			t.Errorf("%d events still queued after Close", c.Queued())
+		}
+	})
+}

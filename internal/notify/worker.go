@@ -28,6 +28,9 @@ type Options struct {
 	// Relays sign relayed callbacks, by provider; a relay for a provider
 	// without one fails (and is retried, then dead) with that reason.
 	Relays map[string]RelaySigner
+	// OnAttempt, when set, is told of every attempt made, for metrics; it
+	// runs on the recording goroutine and must not block.
+	OnAttempt func(smstrack.DeliveryAttempt)
 }
 
 // RelaySigner signs a relayed callback as its provider signs its own: it
@@ -165,6 +168,11 @@ func (w *Worker) record(results <-chan smstrack.AttemptResult, slots <-chan stru
 				batch = append(batch, r)
 			default:
 				break drain
+			}
+		}
+		if w.opts.OnAttempt != nil {
+			for _, r := range batch {
+				w.opts.OnAttempt(r.Attempt)
 			}
 		}
 		// A failed write leaves the deliveries leased: they are tried again

@@ -178,9 +178,11 @@ func (db *DB) applyEvents(ctx context.Context, events []*smstrack.EventInput) ([
 	if err := db.queueRollup(ctx, tx, rollupIDs(touched)); err != nil {
 		return nil, err
 	}
+	committing := time.Now()
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("store: commit: %w", err)
 	}
+	db.timings.commitTook(committing)
 	// Not retried: the batch is committed; only its durability is in doubt.
 	if err := db.durable(); err != nil {
 		return nil, &committedError{err}

@@ -29,6 +29,7 @@ type DB struct {
 
 	replyWindow time.Duration // see SetReplyWindow
 	rollup      rollupState   // rollup.go
+	timings     Timings       // see SetTimings
 
 	stopCheckpoints func() // SQLite: ends the background checkpoints
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // walSyncer makes SQLite commits durable outside the write lock. The writer
@@ -21,8 +22,9 @@ type walSyncer struct {
 
 	mu        sync.Mutex // held during an fsync
 	f         *os.File
-	committed uint64 // commits made, counted by commit()
-	synced    uint64 // commits known durable
+	committed uint64              // commits made, counted by commit()
+	synced    uint64              // commits known durable
+	onSync    func(time.Duration) // told of each fsync's time; guarded by mu
 	countMu   sync.Mutex
 }
 
@@ -49,7 +51,12 @@ func (w *walSyncer) sync(n uint64) error {
 	if err := w.open(); err != nil {
 		return err
 	}
-	if err := w.f.Sync(); err != nil {
+	start := time.Now()
+	err := w.f.Sync()
+	if w.onSync != nil {
+		w.onSync(time.Since(start))
+	}
+	if err != nil {
 		w.f.Close()
 		w.f = nil
 		return fmt.Errorf("store: sync write-ahead log: %w", err)

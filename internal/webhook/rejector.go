@@ -34,6 +34,7 @@ type Rejector struct {
 	slots   chan struct{}
 	pending sync.WaitGroup
 	now     func() time.Time
+	observe func(*http.Request, error) // see Observe
 }
 
 // NewRejector returns a Rejector writing to rec and logging its failures to
@@ -50,10 +51,17 @@ func NewRejector(rec smstrack.RejectedRecorder, log *slog.Logger) *Rejector {
 	}
 }
 
+// Observe has fn told of every refused request, for metrics, before it is
+// recorded; fn must not block. Set it before serving.
+func (rj *Rejector) Observe(fn func(r *http.Request, err error)) { rj.observe = fn }
+
 // Record keeps a refused request: its method, path, content type, the reason
 // and field taken from err, the start of its body and the remote address.
 // It returns at once; the write happens in the background.
 func (rj *Rejector) Record(r *http.Request, body []byte, err error) {
+	if rj != nil && rj.observe != nil {
+		rj.observe(r, err)
+	}
 	if rj == nil || rj.rec == nil {
 		return
 	}

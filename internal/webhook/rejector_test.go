@@ -197,3 +197,19 @@ func TestClean(t *testing.T) {
 		}
 	}
 }
+
+func TestRejectorObserve(t *testing.T) {
+	rec := &recorder{}
+	rj := NewRejector(rec, newTestLogger(&bytes.Buffer{}))
+	var got []error
+	rj.Observe(func(r *http.Request, err error) { got = append(got, err) })
+	want := smstrack.FieldError("MessageSid", "missing message id")
+	rj.Record(httptest.NewRequest("POST", "/webhooks/twilio/status", nil), nil, want)
+	rj.Wait()
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("observed %v, want the one refusal", got)
+	}
+	if len(rec.records()) != 1 {
+		t.Errorf("%d records, want 1: observing does not replace recording", len(rec.records()))
+	}
+}
