@@ -77,9 +77,9 @@ func (m *Metrics) WatchOutbox(backlog func(context.Context) (pending int64, olde
 		return answer{n, oldest}, err
 	})
 	pending := gauge("webhook", "outbox_pending",
-		"Webhook deliveries waiting to be delivered to enabled endpoints (retries included); counted up to a bound, see docs/metrics.md.")
+		"Outbox deliveries waiting (retries included): to enabled endpoints, and status-callback relays; counted up to a bound, see docs/metrics.md.")
 	age := gauge("webhook", "outbox_oldest_pending_age_seconds",
-		"Age of the oldest event waiting for delivery to an enabled endpoint; 0 when none waits.")
+		"Age of the oldest event among the waiting outbox deliveries; 0 when none waits.")
 	m.reg.MustRegister(collector{descs: []*prometheus.Desc{pending, age}, collect: func(ch chan<- prometheus.Metric) {
 		a, err := c.get()
 		if err != nil {

@@ -46,9 +46,10 @@ func (db *DB) Pools() map[string]*sql.DB {
 // costs the same with a backlog of a million.
 const backlogScanLimit = 100_000
 
-// OutboxBacklog counts the webhook deliveries waiting for enabled
-// endpoints (retries included) and finds when the oldest of their events
-// was created (zero when none waits). It reads at most backlogScanLimit
+// OutboxBacklog counts the deliveries waiting in the outbox (retries
+// included) that the worker will take: to enabled endpoints, and relays of
+// status callbacks (which have no endpoint). It finds when the oldest of
+// their events was created (zero when none waits). It reads at most backlogScanLimit
 // pending deliveries, the soonest due, through the partial index on due
 // pending deliveries: past that bound the count stops at the bound and the
 // oldest is the oldest among them.
@@ -56,7 +57,7 @@ func (db *DB) OutboxBacklog(ctx context.Context) (pending int64, oldest time.Tim
 	var first sql.NullInt64
 	err = db.reader.QueryRowContext(ctx, db.dialect.q(`SELECT COUNT(*), MIN(p.event_id) FROM (
 			SELECT event_id, endpoint_id FROM webhook_deliveries WHERE state = 'pending' ORDER BY next_attempt_at LIMIT ?
-		) p WHERE p.endpoint_id IN (SELECT id FROM webhook_endpoints WHERE enabled = 1)`), backlogScanLimit).Scan(&pending, &first)
+		) p WHERE p.endpoint_id IS NULL OR p.endpoint_id IN (SELECT id FROM webhook_endpoints WHERE enabled = 1)`), backlogScanLimit).Scan(&pending, &first)
 	if err != nil {
 		return 0, time.Time{}, fmt.Errorf("store: outbox backlog: %w", err)
 	}

@@ -26,8 +26,8 @@ func TestOutboxBacklog(t *testing.T) {
 			t.Fatalf("empty outbox: %d pending, oldest %v; want 0 and zero", n, oldest)
 		}
 
-		on := endpoint(t, db)
-		paused := endpoint(t, db)
+		on := endpoint(t, db, smstrack.EventMessageFailed)
+		paused := endpoint(t, db, smstrack.EventMessageFailed)
 		first := enqueue(t, db, smstrack.EventMessageFailed)
 		enqueue(t, db, smstrack.EventMessageFailed)
 		enqueue(t, db, smstrack.EventMessageFailed)
@@ -53,6 +53,14 @@ func TestOutboxBacklog(t *testing.T) {
 		n, oldest := backlog()
 		if n != 2 || !oldest.After(first.CreatedAt) {
 			t.Errorf("after one delivery and one failure: %d pending, oldest %v; want 2, after the first event", n, oldest)
+		}
+
+		// A relay of a status callback has no endpoint and is backlog too.
+		relayed := callback("SMrelay1", smstrack.StatusSent, "", time.Now())
+		relayed.RelayTo = "https://app.example/status"
+		apply(t, db, relayed)
+		if n, _ := backlog(); n != 3 {
+			t.Errorf("with a relay: %d pending, want 3", n)
 		}
 	})
 }
