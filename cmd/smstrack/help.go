@@ -37,6 +37,8 @@ Usage:
   smstrack import jsonl FILE [--rejects FILE] [--json]
                                          import message history (Twilio's console
                                          CSV export, or smstrack's message JSON)
+  smstrack rollups status|rebuild|verify queue length and lag of the stats rollups; queue every
+                                         message again; recompute and compare every cell
   smstrack version                       print the version
   smstrack help                          this text
 

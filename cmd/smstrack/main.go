@@ -60,6 +60,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.syncCmd(ctx, rest)
 	case "import":
 		return m.importCmd(ctx, rest)
+	case "rollups":
+		return m.rollups(ctx, rest)
 	case "version", "--version", "-v":
 		fmt.Fprintln(m.Stdout, "smstrack", Version())
 		return nil

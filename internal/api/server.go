@@ -59,6 +59,9 @@ var Routes = []string{
 	"GET /api/v1/messages/{id}/actions",
 	"POST /api/v1/actions",
 	"GET /api/v1/stats/conversions",
+	"GET /api/v1/stats/delivery",
+	"GET /api/v1/stats/errors",
+	"GET /api/v1/stats/responses",
 	"POST /api/v1/webhooks",
 	"GET /api/v1/webhooks",
 	"PATCH /api/v1/webhooks/{id}",
@@ -88,6 +91,9 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/messages/{id}/actions", s.authed(s.listActions))
 	mux.Handle("POST /api/v1/actions", s.authed(s.recordActionByNumber))
 	mux.Handle("GET /api/v1/stats/conversions", s.authed(s.conversions))
+	mux.Handle("GET /api/v1/stats/delivery", s.authed(s.delivery))
+	mux.Handle("GET /api/v1/stats/errors", s.authed(s.topErrors))
+	mux.Handle("GET /api/v1/stats/responses", s.authed(s.responses))
 	mux.Handle("POST /api/v1/webhooks", s.authed(s.createWebhook))
 	mux.Handle("GET /api/v1/webhooks", s.authed(s.listWebhooks))
 	mux.Handle("PATCH /api/v1/webhooks/{id}", s.authed(s.updateWebhook))

@@ -1,6 +1,7 @@
 package insight
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"time"
@@ -260,4 +261,18 @@ type Group struct {
 	Key    map[string]string // dimension -> value; empty for the totals
 	Bucket time.Time         // start of the bucket; zero without interval
 	Figures
+}
+
+// Reader answers rollup queries; the store implements it. Handlers that
+// answer people call CatchUp first, so what was just recorded is counted.
+type Reader interface {
+	// Rollup merges the cells a query covers into its groups.
+	Rollup(ctx context.Context, q Query) ([]Group, error)
+	// RollupRange is the range a query's figures are exactly for.
+	RollupRange(q Query) (from, to time.Time, err error)
+	// RollupsOn reports whether rollups are maintained (SMSTRACK_ROLLUPS).
+	RollupsOn() bool
+	// CatchUpRollups applies the queued changes when they are few, so an
+	// answer includes what was recorded just before it.
+	CatchUpRollups(ctx context.Context) error
 }

@@ -142,17 +142,18 @@ func (s *Sketch) Bins(fn func(bin int, count int64)) {
 
 // Quantile returns the value at quantile q in [0, 1] (0.99 for p99), within
 // RelativeAccuracy of the value of that rank among the counted values;
-// ok is false when the sketch is empty. The rank is q*(n-1), as in DDSketch.
+// ok is false when the sketch is empty. The rank is the nearest rank,
+// ceil(q*n), the definition the exact percentiles elsewhere use.
 func (s *Sketch) Quantile(q float64) (v float64, ok bool) {
 	if s.n <= 0 {
 		return 0, false
 	}
 	q = max(0, min(q, 1))
-	rank := q * float64(s.n-1)
+	rank := max(int64(math.Ceil(q*float64(s.n))), 1) // 1-based
 	var seen int64
 	for k, c := range s.bins {
 		seen += c
-		if float64(seen) > rank {
+		if seen >= rank {
 			return binValue(k), true
 		}
 	}

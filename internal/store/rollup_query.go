@@ -106,7 +106,10 @@ func (db *DB) Rollup(ctx context.Context, q insight.Query) ([]insight.Group, err
 // and To rounded outwards to the finest grain Rollup reads for it.
 func (db *DB) RollupRange(q insight.Query) (from, to time.Time, err error) {
 	plan, err := db.planRollup(q, time.Now())
-	return plan.from, plan.to, err
+	if err != nil {
+		return from, to, err
+	}
+	return plan.from, plan.to, nil
 }
 
 // MaxRollupBuckets bounds the buckets of one query with an interval.
@@ -293,3 +296,4 @@ func prefixedCellFigures(alias string) string {
 	}
 	return strings.Join(cols, ", ")
 }
+var _ insight.Reader = (*DB)(nil)
