@@ -46,6 +46,25 @@ type Endpoint struct {
 	Enabled        bool      `json:"enabled"`
 	DisabledReason string    `json:"disabled_reason,omitempty"`
 	CreatedAt      time.Time `json:"created_at"`
+	// PreviousSecret is the secret a rotation replaced: deliveries are
+	// signed with it too until PreviousSecretExpiresAt, so receivers can
+	// switch over without missing one. It is never shown.
+	PreviousSecret          string     `json:"-"`
+	PreviousSecretExpiresAt *time.Time `json:"previous_secret_expires_at,omitempty"`
+}
+
+// The grace period of a secret rotation, during which the old secret
+// signs beside the new one: by default, and at most.
+const (
+	DefaultSecretGrace = 24 * time.Hour
+	MaxSecretGrace     = 7 * 24 * time.Hour
+)
+
+// OutboxCleanup counts what a cleanup of the outbox removed.
+type OutboxCleanup struct {
+	Deliveries int `json:"deliveries"`
+	Attempts   int `json:"attempts"`
+	Events     int `json:"events"`
 }
 
 // Subscribed reports whether the endpoint wants events of type t. No
@@ -197,6 +216,14 @@ type OutboxStore interface {
 	SetEndpointEnabled(ctx context.Context, id int64, enabled bool, reason string) (*Endpoint, error)
 	// DeleteEndpoint removes an endpoint and its deliveries, or returns ENOTFOUND.
 	DeleteEndpoint(ctx context.Context, id int64) error
+	// RotateEndpointSecret gives an endpoint a new secret and returns the
+	// endpoint with it; the old one keeps signing beside it until until
+	// (not at all when until has passed).
+	RotateEndpointSecret(ctx context.Context, id int64, secret string, until time.Time) (*Endpoint, error)
+	// CleanOutbox removes settled deliveries (delivered or dead) last
+	// updated before before, attempts made before it, and events created
+	// before it that no delivery refers to any more.
+	CleanOutbox(ctx context.Context, before time.Time) (OutboxCleanup, error)
 
 	// Enqueue records an event and a pending delivery to every enabled
 	// endpoint subscribed to its type.

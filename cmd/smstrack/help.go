@@ -27,6 +27,9 @@ Usage:
   smstrack webhook list|enable ID|disable ID
   smstrack webhook replay ID --event N | --from T --to T
                                          send events again to an endpoint
+  smstrack webhook rotate-secret ID [--grace 24h]
+                                         new signing secret (printed once, last line);
+                                         the old one also signs for the grace period
   smstrack segments [--json] [--smart] TEXT|-
                                          how a body encodes and splits into segments
                                          (- reads standard input, byte for byte)

@@ -17,7 +17,7 @@ import (
 
 // webhookFlags are the webhook command's own flags, each taking a value;
 // the rest of the line goes to config.Parse.
-var webhookFlags = []string{"url", "events", "event", "from", "to"}
+var webhookFlags = []string{"url", "events", "event", "from", "to", "grace"}
 
 // splitWebhookFlags separates the webhook command's own flags from the others.
 func splitWebhookFlags(args []string) (own, rest []string) {
@@ -47,10 +47,10 @@ func splitWebhookFlags(args []string) (own, rest []string) {
 	return own, rest
 }
 
-// webhook manages outbound webhook endpoints: create prints the signing
-// secret once, as the last line of stdout.
+// webhook manages outbound webhook endpoints: create and rotate-secret
+// print the signing secret once, as the last line of stdout.
 func (m *Main) webhook(ctx context.Context, args []string) error {
-	const usage = "webhook needs a subcommand: create, list, enable, disable or replay"
+	const usage = "webhook needs a subcommand: create, list, enable, disable, replay or rotate-secret"
 	if len(args) == 0 {
 		return usageError(usage)
 	}
@@ -63,6 +63,7 @@ func (m *Main) webhook(ctx context.Context, args []string) error {
 	event := fs.Int64("event", 0, "the event to replay")
 	from := fs.String("from", "", "replay events created from this time (RFC 3339)")
 	to := fs.String("to", "", "replay events created before this time (RFC 3339)")
+	grace := fs.Duration("grace", smstrack.DefaultSecretGrace, "how long the old secret keeps signing after a rotation")
 	if err := fs.Parse(own); err != nil {
 		return usageError(err.Error())
 	}
@@ -86,12 +87,15 @@ func (m *Main) webhook(ctx context.Context, args []string) error {
 			return usageError("webhook create needs --url URL")
 		}
 	case "list":
-	case "enable", "disable", "replay":
+	case "enable", "disable", "replay", "rotate-secret":
 		if _, err := idArg(); err != nil {
 			return err
 		}
+		if *grace < 0 || *grace > smstrack.MaxSecretGrace {
+			return usageError(fmt.Sprintf("webhook rotate-secret: --grace must be between 0 and %s", smstrack.MaxSecretGrace))
+		}
 	default:
-		return usageError(fmt.Sprintf("unknown webhook subcommand %q: use create, list, enable, disable or replay", sub))
+		return usageError(fmt.Sprintf("unknown webhook subcommand %q: use create, list, enable, disable, replay or rotate-secret", sub))
 	}
 	var replay smstrack.Replay
 	if sub == "replay" {
@@ -156,6 +160,20 @@ func (m *Main) webhook(ctx context.Context, args []string) error {
 			return err
 		}
 		fmt.Fprintf(m.Stdout, "webhook endpoint %d %sd\n", e.ID, sub)
+		return nil
+	case "rotate-secret":
+		id, _ := idArg()
+		e, err := db.RotateEndpointSecret(ctx, id, notify.GenerateSecret(), time.Now().Add(*grace))
+		if err != nil {
+			return err
+		}
+		if e.PreviousSecretExpiresAt != nil {
+			fmt.Fprintf(m.Stderr, "new signing secret for webhook endpoint %d; the old one keeps signing beside it until %s. Shown once, store it now:\n",
+				e.ID, e.PreviousSecretExpiresAt.Format(time.RFC3339))
+		} else {
+			fmt.Fprintf(m.Stderr, "new signing secret for webhook endpoint %d, in force now. Shown once, store it now:\n", e.ID)
+		}
+		fmt.Fprintln(m.Stdout, e.Secret)
 		return nil
 	default: // replay
 		id, _ := idArg()

@@ -30,6 +30,11 @@ func TestWebhookCommands(t *testing.T) {
 	if out, _, err := run(t, env, "webhook", "enable", "1"); err != nil || !strings.Contains(out, "enabled") {
 		t.Errorf("enable: %v %s", err, out)
 	}
+	out, _, err = run(t, env, "webhook", "rotate-secret", "1", "--grace", "2h")
+	lines = strings.Split(strings.TrimSpace(out), "\n")
+	if rotated := lines[len(lines)-1]; err != nil || !strings.HasPrefix(rotated, "whsec_") || rotated == secret {
+		t.Errorf("rotate-secret: %v, printed %q", err, out)
+	}
 	from, to := time.Now().Add(-time.Hour).Format(time.RFC3339), time.Now().Add(time.Hour).Format(time.RFC3339)
 	if out, _, err := run(t, env, "webhook", "replay", "1", "--from", from, "--to", to); err != nil || !strings.Contains(out, "queued 0") {
 		t.Errorf("replay range: %v %s", err, out)
@@ -47,6 +52,10 @@ func TestWebhookCommands(t *testing.T) {
 		{[]string{"webhook", "replay", "1", "--event", "42"}, "not found"},
 		{[]string{"webhook", "replay", "1", "--from", "yesterday", "--to", to}, "RFC 3339"},
 		{[]string{"webhook", "frobnicate"}, "unknown webhook subcommand"},
+		{[]string{"webhook", "rotate-secret"}, "one endpoint ID"},
+		{[]string{"webhook", "rotate-secret", "1", "--grace", "30d"}, "invalid"},
+		{[]string{"webhook", "rotate-secret", "1", "--grace", "200h"}, "--grace must be"},
+		{[]string{"webhook", "rotate-secret", "99"}, "not found"},
 	} {
 		if _, _, err := run(t, env, c.args...); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: got %v, want an error saying %q", c.args, err, c.want)

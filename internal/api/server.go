@@ -68,6 +68,7 @@ var Routes = []string{
 	"DELETE /api/v1/webhooks/{id}",
 	"GET /api/v1/webhooks/{id}/deliveries",
 	"POST /api/v1/webhooks/{id}/replay",
+	"POST /api/v1/webhooks/{id}/rotate-secret",
 	"POST /api/v1/send",
 	"GET /metrics",
 }
@@ -100,6 +101,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("DELETE /api/v1/webhooks/{id}", s.authed(s.deleteWebhook))
 	mux.Handle("GET /api/v1/webhooks/{id}/deliveries", s.authed(s.webhookDeliveries))
 	mux.Handle("POST /api/v1/webhooks/{id}/replay", s.authed(s.replayWebhook))
+	mux.Handle("POST /api/v1/webhooks/{id}/rotate-secret", s.authed(s.rotateWebhookSecret))
 	mux.Handle("POST /api/v1/send", s.authed(s.send))
 	mux.Handle("GET /metrics", s.authed(s.metrics))
 	// Anything else under /api/ answers JSON, not the mux's plain text.

@@ -164,3 +164,36 @@ func (s *Server) replayWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusAccepted, map[string]any{"queued": n})
 }
+
+// rotateWebhookSecret gives an endpoint a new secret and answers it, the
+// only time it is shown. The old secret keeps signing beside it for the
+// grace period (grace_seconds, default a day), so receivers can switch.
+func (s *Server) rotateWebhookSecret(w http.ResponseWriter, r *http.Request) {
+	id, ok := webhookIDParam(w, r)
+	if !ok {
+		return
+	}
+	var req struct {
+		GraceSeconds *int64 `json:"grace_seconds"`
+	}
+	if r.ContentLength != 0 {
+		if err := readWebhookBody(r, &req); err != nil {
+			writeError(w, err)
+			return
+		}
+	}
+	grace := smstrack.DefaultSecretGrace
+	if req.GraceSeconds != nil {
+		if *req.GraceSeconds < 0 || *req.GraceSeconds > int64(smstrack.MaxSecretGrace/time.Second) {
+			writeError(w, smstrack.FieldError("grace_seconds", "grace_seconds must be between 0 and %d", int64(smstrack.MaxSecretGrace/time.Second)))
+			return
+		}
+		grace = time.Duration(*req.GraceSeconds) * time.Second
+	}
+	e, err := s.store.RotateEndpointSecret(r.Context(), id, notify.GenerateSecret(), time.Now().Add(grace))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, e)
+}

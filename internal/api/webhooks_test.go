@@ -73,6 +73,19 @@ func TestWebhookEndpoints(t *testing.T) {
 			t.Errorf("replay range: %d %v", code, rep)
 		}
 
+		code, rot := e.do(t, "POST", path+"/rotate-secret", `{"grace_seconds": 3600}`)
+		newSecret, _ := rot["secret"].(string)
+		if code != 200 || !strings.HasPrefix(newSecret, "whsec_") || newSecret == secret || rot["previous_secret_expires_at"] == nil {
+			t.Errorf("rotate: %d %v", code, rot)
+		}
+		code, list = e.do(t, "GET", "/api/v1/webhooks", "")
+		if h := list["webhooks"].([]any)[0].(map[string]any); h["secret"] != nil || h["previous_secret_expires_at"] == nil {
+			t.Errorf("listed after rotation %v: want no secret, the grace period's end", h)
+		}
+		if code, rot = e.do(t, "POST", path+"/rotate-secret", ""); code != 200 || rot["secret"] == newSecret {
+			t.Errorf("rotate with the default grace: %d %v", code, rot)
+		}
+
 		code, del := e.do(t, "DELETE", path, "")
 		if code != 200 || del["deleted"] != true {
 			t.Errorf("delete: %d %v", code, del)
@@ -104,6 +117,9 @@ func TestWebhookRefusedInput(t *testing.T) {
 		{"replay unknown event", "POST", path + "/replay", `{"event_id":12345}`, 404, ""},
 		{"replay backwards", "POST", path + "/replay", `{"from":"2026-01-02T00:00:00Z","to":"2026-01-01T00:00:00Z"}`, 400, ""},
 		{"bad limit", "GET", path + "/deliveries?limit=0", "", 400, "limit"},
+		{"grace too long", "POST", path + "/rotate-secret", `{"grace_seconds": 99999999}`, 400, "grace_seconds"},
+		{"grace negative", "POST", path + "/rotate-secret", `{"grace_seconds": -1}`, 400, "grace_seconds"},
+		{"rotate unknown endpoint", "POST", "/api/v1/webhooks/9999/rotate-secret", "", 404, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			code, body := e.do(t, c.method, c.path, c.body)

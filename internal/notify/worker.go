@@ -240,6 +240,13 @@ func (w *Worker) webhookRequest(ctx context.Context, d smstrack.Delivery, now ti
 	if err != nil {
 		return nil, err
 	}
+	if d.Endpoint.PreviousSecret != "" {
+		// During a rotation's grace period both secrets sign; the
+		// specification lets a receiver accept any of the signatures.
+		if old, err := Sign(d.Endpoint.PreviousSecret, id, ts, body); err == nil {
+			sig += " " + old
+		}
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.Endpoint.URL, bytes.NewReader(body))
 	if err != nil {
 		return nil, err

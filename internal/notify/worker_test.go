@@ -260,3 +260,61 @@ func BenchmarkDelivery(b *testing.B) {
 		})
 	}
 }
+
+// TestRotationSignsWithBothSecrets: during a rotation's grace period a
+// receiver holding either secret verifies the delivery; after it, only
+// the new one does.
+func TestRotationSignsWithBothSecrets(t *testing.T) {
+	db, ctx := openStore(t, testdb.DSN(t, "sqlite")), context.Background()
+	type got struct {
+		header http.Header
+		body   []byte
+	}
+	arrived := make(chan got, 4)
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		arrived <- got{r.Header.Clone(), body}
+	}))
+	t.Cleanup(receiver.Close)
+	e, err := db.CreateEndpoint(ctx, smstrack.Endpoint{URL: receiver.URL, Secret: notify.GenerateSecret()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deliver := func(until time.Time) (got, string) {
+		t.Helper()
+		r, err := db.RotateEndpointSecret(ctx, e.ID, notify.GenerateSecret(), until)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Enqueue(ctx, smstrack.EventMessageFailed, json.RawMessage(`{}`)); err != nil {
+			t.Fatal(err)
+		}
+		stop := run(notify.NewWorker(db, discard, notify.Options{PollInterval: 10 * time.Millisecond, Guard: notify.Guard{AllowPrivate: true}}))
+		defer stop()
+		select {
+		case g := <-arrived:
+			return g, r.Secret
+		case <-time.After(10 * time.Second):
+			t.Fatal("nothing delivered")
+		}
+		return got{}, ""
+	}
+	old := e.Secret
+	g, current := deliver(time.Now().Add(time.Hour))
+	if n := len(strings.Fields(g.header.Get(notify.HeaderSignature))); n != 2 {
+		t.Errorf("%d signatures during the grace period, want 2", n)
+	}
+	for _, s := range []string{current, old} {
+		if err := verify(s, g.header, g.body, time.Now()); err != nil {
+			t.Errorf("during the grace period: %v", err)
+		}
+	}
+	previous := current
+	g, current = deliver(time.Now()) // no grace
+	if err := verify(current, g.header, g.body, time.Now()); err != nil {
+		t.Errorf("new secret: %v", err)
+	}
+	if err := verify(previous, g.header, g.body, time.Now()); err == nil {
+		t.Error("the replaced secret still verifies without a grace period")
+	}
+}

@@ -50,17 +50,17 @@ func (db *DB) CreateEndpoint(ctx context.Context, e smstrack.Endpoint) (*smstrac
 	return &e, nil
 }
 
-const endpointColumns = "id, url, event_types, enabled, disabled_reason, created_at"
+const endpointColumns = "id, url, event_types, enabled, disabled_reason, created_at, previous_secret_until"
 
 // scanEndpoint reads endpointColumns, and the secret after them when secret is non-nil.
 func scanEndpoint(row interface{ Scan(...any) error }, secret *string) (smstrack.Endpoint, error) {
 	var (
-		e         smstrack.Endpoint
-		types     string
-		enabled   int64
-		createdAt int64
+		e                    smstrack.Endpoint
+		types                string
+		enabled              int64
+		createdAt, prevUntil int64
 	)
-	dest := []any{&e.ID, &e.URL, &types, &enabled, &e.DisabledReason, &createdAt}
+	dest := []any{&e.ID, &e.URL, &types, &enabled, &e.DisabledReason, &createdAt, &prevUntil}
 	if secret != nil {
 		dest = append(dest, secret)
 	}
@@ -69,6 +69,10 @@ func scanEndpoint(row interface{ Scan(...any) error }, secret *string) (smstrack
 	}
 	e.EventTypes = splitTypes(types)
 	e.Enabled, e.CreatedAt = enabled != 0, fromMicros(createdAt)
+	if prevUntil > time.Now().UnixMicro() {
+		t := fromMicros(prevUntil)
+		e.PreviousSecretExpiresAt = &t
+	}
 	return e, nil
 }
 
@@ -149,6 +153,36 @@ func (db *DB) DeleteEndpoint(ctx context.Context, id int64) error {
 		return smstrack.Errorf(smstrack.ENOTFOUND, "webhook endpoint %d not found", id)
 	}
 	return db.durable()
+}
+
+// RotateEndpointSecret gives an endpoint a new secret; the old one keeps
+// signing beside it until until, if that is still to come. A rotation
+// during the grace period of another drops the oldest secret: two at most.
+func (db *DB) RotateEndpointSecret(ctx context.Context, id int64, secret string, until time.Time) (*smstrack.Endpoint, error) {
+	if secret == "" {
+		return nil, smstrack.FieldError("secret", "an endpoint needs a signing secret")
+	}
+	q := `UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_until = ?, secret = ? WHERE id = ?`
+	if !until.After(time.Now()) {
+		q = `UPDATE webhook_endpoints SET previous_secret = '', previous_secret_until = ?, secret = ? WHERE id = ?`
+		until = time.UnixMicro(0)
+	}
+	res, err := db.writer.ExecContext(ctx, db.dialect.q(q), until.UnixMicro(), secret, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: rotate endpoint secret: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil, smstrack.Errorf(smstrack.ENOTFOUND, "webhook endpoint %d not found", id)
+	}
+	if err := db.durable(); err != nil {
+		return nil, err
+	}
+	e, err := db.getEndpoint(ctx, db.writer, id)
+	if err != nil {
+		return nil, err
+	}
+	e.Secret = secret
+	return e, nil
 }
 
 // Enqueue records an event and, in the same transaction, a pending
@@ -270,11 +304,12 @@ func (db *DB) ClaimDue(ctx context.Context, limit int, lease time.Duration) ([]s
 			return err
 		}
 		rows, err = tx.QueryContext(ctx, db.dialect.q(`SELECT d.id, d.attempts, v.id, v.type, v.payload, v.created_at,
-			COALESCE(e.id, 0), COALESCE(e.url, ''), COALESCE(e.secret, '')
+			COALESCE(e.id, 0), COALESCE(e.url, ''), COALESCE(e.secret, ''),
+			CASE WHEN e.previous_secret_until > ? THEN e.previous_secret ELSE '' END
 			FROM webhook_deliveries d
 			JOIN webhook_events v ON v.id = d.event_id
 			LEFT JOIN webhook_endpoints e ON e.id = d.endpoint_id
-			WHERE d.id IN `+in+` ORDER BY d.next_attempt_at, d.id`), ids...)
+			WHERE d.id IN `+in+` ORDER BY d.next_attempt_at, d.id`), append([]any{now.UnixMicro()}, ids...)...)
 		if err != nil {
 			return err
 		}
@@ -286,7 +321,7 @@ func (db *DB) ClaimDue(ctx context.Context, limit int, lease time.Duration) ([]s
 				payload           string
 			)
 			if err := rows.Scan(&d.ID, &attempts, &d.Event.ID, &d.Event.Type, &payload, &created,
-				&d.Endpoint.ID, &d.Endpoint.URL, &d.Endpoint.Secret); err != nil {
+				&d.Endpoint.ID, &d.Endpoint.URL, &d.Endpoint.Secret, &d.Endpoint.PreviousSecret); err != nil {
 				return err
 			}
 			d.Attempt, d.Lease = int(attempts)+1, fromMicros(until)

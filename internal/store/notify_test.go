@@ -295,3 +295,90 @@ func TestConcurrentClaimersSplitTheWork(t *testing.T) {
 		}
 	})
 }
+
+func TestRotateEndpointSecret(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		db, ctx := open(t, dsn), context.Background()
+		e := endpoint(t, db)
+		until := time.Now().Add(time.Hour)
+		rotated, err := db.RotateEndpointSecret(ctx, e.ID, "whsec_bmV3", until)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rotated.Secret != "whsec_bmV3" || rotated.PreviousSecretExpiresAt == nil || rotated.PreviousSecretExpiresAt.Unix() != until.Unix() {
+			t.Errorf("rotated: secret %q, previous until %v", rotated.Secret, rotated.PreviousSecretExpiresAt)
+		}
+		enqueue(t, db, smstrack.EventMessageFailed)
+		d := claim(t, db)[0]
+		if d.Endpoint.Secret != "whsec_bmV3" || d.Endpoint.PreviousSecret != e.Secret {
+			t.Errorf("claimed with secrets %q and %q, want the new and the old", d.Endpoint.Secret, d.Endpoint.PreviousSecret)
+		}
+		if got, _ := db.GetEndpoint(ctx, e.ID); got.Secret != "" || got.PreviousSecret != "" || got.PreviousSecretExpiresAt == nil {
+			t.Errorf("read back: %+v (no secret may show, the grace period must)", got)
+		}
+		// No grace: the new secret alone, at once.
+		if _, err := db.RotateEndpointSecret(ctx, e.ID, "whsec_bmV3ZXI=", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		settle(t, db, d, time.Now().Add(-2*time.Hour), 500)
+		d = claim(t, db)[0]
+		if d.Endpoint.Secret != "whsec_bmV3ZXI=" || d.Endpoint.PreviousSecret != "" {
+			t.Errorf("claimed with secrets %q and %q, want the newest alone", d.Endpoint.Secret, d.Endpoint.PreviousSecret)
+		}
+		if _, err := db.RotateEndpointSecret(ctx, 999, "whsec_bmV3", until); smstrack.ErrorCode(err) != smstrack.ENOTFOUND {
+			t.Errorf("unknown endpoint: %v", err)
+		}
+	})
+}
+
+func TestCleanOutbox(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		db, ctx := open(t, dsn), context.Background()
+		e := endpoint(t, db)
+		now := time.Now()
+		byEvent := map[int64]smstrack.Delivery{}
+		var old, recent, dead int64
+		for _, p := range []*int64{&old, &recent, &dead} {
+			*p = enqueue(t, db, smstrack.EventMessageFailed).ID
+		}
+		for _, d := range claim(t, db) {
+			byEvent[d.Event.ID] = d
+		}
+		settle(t, db, byEvent[old], now.Add(-3*time.Hour), 200)
+		settle(t, db, byEvent[recent], now, 204)
+		d := byEvent[dead]
+		for d.Attempt < smstrack.MaxDeliveryAttempts {
+			settle(t, db, d, now.Add(-3*time.Hour), 500)
+			d = claim(t, db)[0]
+		}
+		settle(t, db, d, now.Add(-2*time.Hour), 500) // the last: dead two hours ago
+		pending := enqueue(t, db, smstrack.EventMessageFailed).ID
+
+		got, err := db.CleanOutbox(ctx, now.Add(-time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (smstrack.OutboxCleanup{Deliveries: 2, Attempts: 1 + smstrack.MaxDeliveryAttempts}); got != want {
+			t.Errorf("cleanup an hour back removed %+v, want %+v", got, want)
+		}
+		if log, _ := db.ListAttempts(ctx, e.ID, 100); len(log) != 1 || log[0].EventID != recent {
+			t.Errorf("attempt log after cleanup: %+v, want the recent one alone", log)
+		}
+		// Later the recent delivery is old too, and events no delivery needs go;
+		// the pending one stays with its event.
+		got, err = db.CleanOutbox(ctx, now.Add(time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (smstrack.OutboxCleanup{Deliveries: 1, Attempts: 1, Events: 3}); got != want {
+			t.Errorf("second cleanup removed %+v, want %+v", got, want)
+		}
+		left := claim(t, db)
+		if len(left) != 1 || left[0].Event.ID != pending {
+			t.Errorf("left %+v, want the pending delivery", left)
+		}
+		if _, err := db.ReplayDeliveries(ctx, e.ID, smstrack.Replay{EventID: old}); smstrack.ErrorCode(err) != smstrack.ENOTFOUND {
+			t.Errorf("replay of a removed event: %v, want not found", err)
+		}
+	})
+}
