@@ -159,14 +159,37 @@ func (c Config) detect(w Windows, baseline, recent *window) []Finding {
 	}
 	alpha := c.FamilyAlpha / float64(max(1, len(out)))
 	for i := range out {
-		f := &out[i]
-		f.Evidence.EvaluatedAt, f.Evidence.Tests, f.Evidence.Alpha = w.At, len(out), alpha
-		f.Evidence.WindowFrom, f.Evidence.WindowTo = w.RecentFrom, w.RecentTo
-		f.Evidence.BaselineFrom, f.Evidence.BaselineTo = w.BaselineFrom, w.BaselineTo
-		f.Significant, f.Clear = c.judge(f.Metric, f.Evidence, alpha)
+		c.stamp(&out[i], w, len(out), alpha)
 	}
 	c.explain(out, baseline, recent)
 	return out
+}
+
+// retest tests an open alert's metric on its dimension value; ok is false
+// when either window lacks the traffic to.
+func (c Config) retest(w Windows, a *smstrack.Alert, baseline, recent *window, alpha float64) (Finding, bool) {
+	k := KeyFromMap(a.Key)
+	base, ok1 := baseline.dims[a.Dimension][k]
+	rec, ok2 := recent.dims[a.Dimension][k]
+	if !ok1 || !ok2 {
+		return Finding{}, false
+	}
+	ev, ok := c.evidence(a.Metric, base, rec, c.MinRecent)
+	if !ok {
+		return Finding{}, false
+	}
+	f := Finding{Dimension: a.Dimension, Key: k, Metric: a.Metric, Evidence: ev}
+	c.stamp(&f, w, 1, alpha)
+	return f, true
+}
+
+// stamp completes a finding's evidence with its windows and level, and
+// judges it.
+func (c Config) stamp(f *Finding, w Windows, tests int, alpha float64) {
+	f.Evidence.EvaluatedAt, f.Evidence.Tests, f.Evidence.Alpha = w.At, tests, alpha
+	f.Evidence.WindowFrom, f.Evidence.WindowTo = w.RecentFrom, w.RecentTo
+	f.Evidence.BaselineFrom, f.Evidence.BaselineTo = w.BaselineFrom, w.BaselineTo
+	f.Significant, f.Clear = c.judge(f.Metric, f.Evidence, alpha)
 }
 
 // judge says whether evidence is significant at level alpha with a change
@@ -198,7 +221,7 @@ func (c Config) effect(m smstrack.AlertMetric, e smstrack.AlertEvidence) (large,
 // category seen in either window, and latency.
 func (c Config) test(out []Finding, d smstrack.AlertDimension, k Key, base, recent Figures) []Finding {
 	add := func(m smstrack.AlertMetric) {
-		if ev, ok := c.evidence(m, base, recent); ok {
+		if ev, ok := c.evidence(m, base, recent, c.MinRecent); ok {
 			out = append(out, Finding{Dimension: d, Key: k, Metric: m, Evidence: ev})
 		}
 	}
@@ -222,16 +245,17 @@ func (c Config) test(out []Finding, d smstrack.AlertDimension, k Key, base, rece
 }
 
 // evidence tests one metric of a recent window against its baseline; ok
-// is false when either has too few messages to test.
-func (c Config) evidence(m smstrack.AlertMetric, base, recent Figures) (smstrack.AlertEvidence, bool) {
+// is false when the window has fewer than minRecent messages (or latency
+// samples) or the baseline fewer than MinBaseline.
+func (c Config) evidence(m smstrack.AlertMetric, base, recent Figures, minRecent int64) (smstrack.AlertEvidence, bool) {
 	if m == smstrack.MetricLatencyP90 {
-		if recent.Latency == nil || base.Latency == nil || recent.Latency.Count() < c.MinRecent || base.Latency.Count() < c.MinBaseline {
+		if recent.Latency == nil || base.Latency == nil || recent.Latency.Count() < minRecent || base.Latency.Count() < c.MinBaseline {
 			return smstrack.AlertEvidence{}, false
 		}
 		return latencyEvidence(base.Latency, recent.Latency), true
 	}
 	n, nb := recent.Settled(), base.Settled()
-	if n < c.MinRecent || nb < c.MinBaseline {
+	if n < minRecent || nb < c.MinBaseline {
 		return smstrack.AlertEvidence{}, false
 	}
 	if m == smstrack.MetricDeliveryRate {

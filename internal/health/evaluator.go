@@ -91,6 +91,20 @@ func (e *Evaluator) Evaluate(ctx context.Context, at time.Time) (*Report, error)
 			return rep, err
 		}
 	}
+	// An open alert whose metric was not among this evaluation's tests (an
+	// error category gone from both windows) is tested on its own.
+	alpha := e.cfg.FamilyAlpha / float64(max(1, len(findings)))
+	for id, a := range e.open {
+		if seen[id] {
+			continue
+		}
+		if f, ok := e.cfg.retest(w, a, baseline, recent, alpha); ok {
+			seen[id] = true
+			if err := e.step(ctx, id, f, rep); err != nil {
+				return rep, err
+			}
+		}
+	}
 	// What was not tested this time (too little traffic) neither opens
 	// nor resolves: its run of significant evaluations is broken, an open
 	// alert waits for data.

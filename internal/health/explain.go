@@ -1,6 +1,8 @@
 package health
 
 import (
+	"slices"
+
 	"github.com/smstrack/smstrack"
 )
 
@@ -17,7 +19,9 @@ const maxExplained = 150
 // when, with F inside G, the rest of G without F is degraded too (G's
 // problem is wider than F); or, with F not inside G, the rest of F without
 // G is clear or too small to test (F's problem lies in G's traffic).
-// Findings that explain each other both stay.
+// Of two findings that explain each other, rootOrder says which stays.
+// The rests are tested with a fifth of the usual minimum sample: they only
+// attribute what is already significant.
 func (c Config) explain(fs []Finding, baseline, recent *window) {
 	byMetric := map[smstrack.AlertMetric][]int{}
 	count := 0
@@ -35,7 +39,7 @@ func (c Config) explain(fs []Finding, baseline, recent *window) {
 		for _, i := range group {
 			for _, j := range group {
 				if fs[i].Dimension != fs[j].Dimension && c.explainedBy(fs[i], fs[j], baseline, recent) &&
-					!c.explainedBy(fs[j], fs[i], baseline, recent) {
+					(rootOrder[fs[j].Dimension] < rootOrder[fs[i].Dimension] || !c.explainedBy(fs[j], fs[i], baseline, recent)) {
 					by[i] = j
 					break
 				}
@@ -57,38 +61,38 @@ func (c Config) explain(fs []Finding, baseline, recent *window) {
 			fs[j].Evidence.AlsoAffected = append(fs[j].Evidence.AlsoAffected, fs[i].Key.Label(fs[i].Dimension))
 		}
 	}
+	for i := range fs {
+		slices.Sort(fs[i].Evidence.AlsoAffected)
+	}
 }
 
-// explainedBy reports whether g explains f (see explain).
+// rootOrder settles findings that explain each other (their traffic is
+// mostly the same): the carrier is named first, as carriers are what fails
+// most often, then the provider, the country, the sender, the route.
+var rootOrder = map[smstrack.AlertDimension]int{smstrack.DimensionCarrier: 0, smstrack.DimensionProvider: 1,
+	smstrack.DimensionCountry: 2, smstrack.DimensionSender: 3, smstrack.DimensionRoute: 4}
+
+// explainedBy reports whether g explains f (see explain). Whether f lies
+// inside g is read from the traffic itself: a provider that is the only
+// one sending to a carrier holds all of that carrier's traffic.
 func (c Config) explainedBy(f, g Finding, baseline, recent *window) bool {
 	inF := func(r Key) bool { return KeyOf(f.Dimension, r) == f.Key }
 	inG := func(r Key) bool { return KeyOf(g.Dimension, r) == g.Key }
-	if within(f, g) {
-		ev, ok := c.evidence(f.Metric, restOf(baseline, f.Metric, inG, inF), restOf(recent, f.Metric, inG, inF))
+	restBase, restRecent := restOf(baseline, f.Metric, inF, inG), restOf(recent, f.Metric, inF, inG)
+	if restBase.Sent == 0 && restRecent.Sent == 0 { // f inside g: is g's trouble wider than f?
+		ev, ok := c.evidence(f.Metric, restOf(baseline, f.Metric, inG, inF), restOf(recent, f.Metric, inG, inF), c.restMinimum())
 		if !ok {
 			return false
 		}
 		_, clear := c.judge(f.Metric, ev, f.Evidence.Alpha)
 		return !clear
 	}
-	ev, ok := c.evidence(f.Metric, restOf(baseline, f.Metric, inF, inG), restOf(recent, f.Metric, inF, inG))
+	ev, ok := c.evidence(f.Metric, restBase, restRecent, c.restMinimum())
 	if !ok {
 		return true
 	}
 	_, clear := c.judge(f.Metric, ev, f.Evidence.Alpha)
 	return clear
-}
-
-// within reports whether f's traffic lies inside g's: every field g is
-// keyed by, f is keyed by too, with the same value.
-func within(f, g Finding) bool {
-	fk, gk := f.Key.Map(f.Dimension), g.Key.Map(g.Dimension)
-	for name, v := range gk {
-		if fv, ok := fk[name]; !ok || fv != v {
-			return false
-		}
-	}
-	return true
 }
 
 // restOf sums the figures metric m needs over the routes of in that are
@@ -100,6 +104,7 @@ func restOf(w *window, m smstrack.AlertMetric, in, out func(Key) bool) Figures {
 		if !in(rk) || out(rk) {
 			continue
 		}
+		rest.Sent += f.Sent
 		if m == smstrack.MetricLatencyP90 {
 			switch {
 			case rest.Latency == nil:
@@ -109,7 +114,6 @@ func restOf(w *window, m smstrack.AlertMetric, in, out func(Key) bool) Figures {
 			}
 			continue
 		}
-		rest.Sent += f.Sent
 		rest.Delivered += f.Delivered
 		rest.Failed += f.Failed
 		if cat != "" && f.Errors[cat] > 0 {
@@ -121,3 +125,6 @@ func restOf(w *window, m smstrack.AlertMetric, in, out func(Key) bool) Figures {
 	}
 	return rest
 }
+
+// restMinimum is the smallest recent sample a rest is tested with.
+func (c Config) restMinimum() int64 { return max(10, c.MinRecent/5) }
