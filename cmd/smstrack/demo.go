@@ -18,9 +18,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/smstrack/smstrack"
 	"github.com/smstrack/smstrack/internal/api"
 	"github.com/smstrack/smstrack/internal/config"
 	"github.com/smstrack/smstrack/internal/sim"
+	"github.com/smstrack/smstrack/internal/store"
+	"github.com/smstrack/smstrack/internal/web"
 )
 
 // demoFlags are the demo's own flags; every flag of serve applies too.
@@ -101,6 +104,10 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	}
 	secret, prefix, hash := api.GenerateKey()
 	_, err = db.CreateAPIKey(ctx, "demo", prefix, hash)
+	var password string
+	if err == nil {
+		password, err = demoLogin(ctx, db)
+	}
 	db.Close()
 	if err != nil {
 		return err
@@ -117,12 +124,13 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, `smstrack demo: the simulated carrier network is sending %.3g messages/s through smstrack.
 
+  Console:  %s/  (sign in as %s, password %s)
   API:      %s/api/v1/messages
   API key:  %s
   try:      curl -H "Authorization: Bearer %s" %s/api/v1/messages
 
 Data in %s. Ctrl-C stops.
-`, rate, base, secret, secret, base, c.Data)
+`, rate, base, demoEmail, password, base, secret, secret, base, c.Data)
 
 	traffic := &demoTraffic{base: base, sid: sid, token: token, key: secret, speed: speed,
 		log: slog.New(slog.NewTextHandler(m.Stderr, nil))}
@@ -139,6 +147,24 @@ Data in %s. Ctrl-C stops.
 			go traffic.send(ctx)
 		}
 	}
+}
+
+// demoEmail is the demo's console user, an admin.
+const demoEmail = "demo@smstrack.local"
+
+// demoLogin gives the demo's console user a new random password, creating
+// the user on a fresh database, and returns the password to print once.
+func demoLogin(ctx context.Context, db *store.DB) (string, error) {
+	password := rand.Text()
+	hash := web.HashPassword(password)
+	u, err := db.GetUserByEmail(ctx, demoEmail)
+	switch {
+	case err == nil:
+		err = db.SetUserPassword(ctx, u.ID, hash)
+	case smstrack.ErrorCode(err) == smstrack.ENOTFOUND:
+		_, err = db.CreateUser(ctx, demoEmail, smstrack.RoleAdmin, hash)
+	}
+	return password, err
 }
 
 // waitHealthy waits for the server to answer its health check.

@@ -5,7 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"net"
+	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -73,6 +76,13 @@ func TestDemoProducesEveryFinalStatus(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	login := regexp.MustCompile(`sign in as (\S+), password (\S+)\)`).FindStringSubmatch(out.String())
+	if login == nil || login[1] != demoEmail {
+		t.Fatalf("no console login printed:\n%s", out.String())
+	}
+	if status := signInStatus(t, "http://"+addr, login[1], login[2]); status != http.StatusSeeOther {
+		t.Errorf("signing in with the printed credentials: status %d, want 303", status)
+	}
 	want := []string{"delivered", "undelivered", "failed"}
 	for {
 		seen := map[string]bool{}
@@ -98,4 +108,29 @@ func TestDemoProducesEveryFinalStatus(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// signInStatus signs in to the console at base as a browser would and
+// returns the status of the sign-in form's answer.
+func signInStatus(t *testing.T, base, email, password string) int {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	token := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(body)
+	if token == nil {
+		t.Fatalf("no CSRF token on the sign-in page:\n%s", body)
+	}
+	form := url.Values{"email": {email}, "password": {password}, "csrf": {string(token[1])}}
+	resp, err = client.PostForm(base+"/login", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }

@@ -15,11 +15,11 @@ func doneMessage(r *http.Request, messages map[string]string) string {
 
 // pathID reads the {id} of the path as a positive number, answering 404
 // when it cannot be one.
-func pathID(w http.ResponseWriter, r *http.Request, s *Server) (string, bool) {
+func (s *Server) pathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		s.fail(w, r, smstrack.Errorf(smstrack.ENOTFOUND, "nothing with id %q", r.PathValue("id")))
-		return "", false
+		return 0, false
 	}
-	return strconv.FormatInt(id, 10), true
+	return id, true
 }

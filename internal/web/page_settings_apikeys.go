@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/smstrack/smstrack"
@@ -62,11 +63,11 @@ func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) revokeAPIKey(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(w, r, s)
+	id, ok := s.pathID(w, r)
 	if !ok {
 		return
 	}
-	if err := s.store.RevokeAPIKey(r.Context(), id); err != nil {
+	if err := s.store.RevokeAPIKey(r.Context(), strconv.FormatInt(id, 10)); err != nil {
 		s.fail(w, r, err)
 		return
 	}

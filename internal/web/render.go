@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,6 +32,7 @@ func parseTemplates(a *assets) (templates, error) {
 		"asset": a.url,
 		"when":  formatTime,
 		"ago":   ago,
+		"has":   slices.Contains[[]string],
 		"roleAllows": func(u *smstrack.User, role string) bool {
 			return u != nil && u.Role.Allows(smstrack.Role(role))
 		},
