@@ -134,3 +134,44 @@ func TestConsoleLockoutInBrowser(t *testing.T) {
 	}
 	b.screenshot("locked")
 }
+
+// TestConsoleSettingsInBrowser: an admin adds a webhook endpoint (its
+// secret shown once) and a viewer, who then signs in and finds no form to
+// change anything.
+func TestConsoleSettingsInBrowser(t *testing.T) {
+	_, b := startConsole(t, newDatabase(t, "sqlite"))
+	b.signIn(consoleEmail, consolePassword)
+
+	b.open("/settings/webhooks")
+	b.do("tick an event", chromedp.Click(chromedp.CSS(`input[value="message.failed"]`)))
+	b.submit("add an endpoint", map[string]string{"#webhook-url": "https://app.example.com/hooks/sms"}, `form[action="/settings/webhooks"] button[type=submit]`)
+	if secret := b.text("#new-secret"); !strings.HasPrefix(secret, "whsec_") {
+		t.Errorf("the endpoint's secret reads %q", secret)
+	}
+	b.screenshot("webhook-created")
+	b.navigates("endpoint page", chromedp.Click(chromedp.CSS(`a[href^="/settings/webhooks/"]`)))
+	if h := b.text("main h2"); !strings.HasPrefix(h, "Endpoint ") {
+		t.Errorf("endpoint page heading %q", h)
+	}
+	if page := eval[string](b, "document.body.innerText"); strings.Contains(page, "whsec_") || !strings.Contains(page, "message.failed") {
+		t.Error("the endpoint page shows the secret, or not the event type")
+	}
+
+	b.open("/settings/users")
+	b.do("choose viewer", chromedp.SetValue(chromedp.CSS("#user-role"), "viewer"))
+	b.submit("add a viewer", map[string]string{"#user-email": "viewer@example.com", "#user-password": "a viewer's password"}, `form[action="/settings/users"] button[type=submit]`)
+	if msg := b.text(".notice"); !strings.Contains(msg, "user is created") {
+		t.Errorf("after adding a user: %q", msg)
+	}
+	b.screenshot("users")
+	b.navigates("sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
+
+	b.signIn("viewer@example.com", "a viewer's password")
+	for _, path := range []string{"/settings/api-keys", "/settings/webhooks", "/settings/users"} {
+		b.open(path)
+		if n := eval[int](b, `document.querySelectorAll('main form[method="post"]').length`); n != 0 {
+			t.Errorf("a viewer sees %d forms that change things on %s", n, path)
+		}
+	}
+	b.screenshot("viewer-users")
+}

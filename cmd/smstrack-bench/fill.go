@@ -2,31 +2,19 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"math/rand/v2"
 	"path/filepath"
-	"strconv"
-	"sync"
-	"time"
 
-	"github.com/smstrack/smstrack"
-	"github.com/smstrack/smstrack/internal/provider/twilio"
+	"github.com/smstrack/smstrack/internal/benchdata"
 	"github.com/smstrack/smstrack/internal/store"
 )
 
-// fillVersion changes whenever the generated data changes, so a cached
-// database from an older generator is not reused.
-const fillVersion = 1
+// The generated data: see internal/benchdata.
+const (
+	fillVersion = benchdata.Version
+	recipients  = benchdata.Recipients
+)
 
-// fillSpan is how far back the generated messages' creation times reach.
-const fillSpan = 30 * 24 * time.Hour
-
-// fillBatch is the number of events handed to one ApplyEvents call.
-const fillBatch = 5000
-
-// recipients is the size of the pool of numbers messages go to, so a number
-// has a handful of messages, as in a real account.
-const recipients = 200_000
+var recipient = benchdata.Recipient
 
 // schemaVersion is the store's current schema version: that of a scratch
 // SQLite database the store has just migrated.
@@ -39,157 +27,12 @@ func schemaVersion(ctx context.Context, dir string) (int, error) {
 	return db.SchemaVersion(ctx)
 }
 
-// fill loads n messages into the database at dsn through ApplyEvents, in
-// batches of fillBatch events, with workers transactions in flight. Each
-// message carries its full timeline: queued, sent and its final status.
+// fill loads n generated messages into the database at dsn.
 func fill(ctx context.Context, dsn string, n, workers int, seed uint64, progress func(done int)) error {
 	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	batches := make(chan []*smstrack.EventInput, workers*2)
-	errc := make(chan error, workers)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	done := 0
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for b := range batches {
-				if _, err := db.ApplyEvents(ctx, b); err != nil {
-					errc <- err
-					for range batches { // drain so the producer ends
-					}
-					return
-				}
-				mu.Lock()
-				done += len(b)
-				d := done
-				mu.Unlock()
-				progress(d)
-			}
-		}()
-	}
-	g := newFillGenerator(seed)
-	var batch []*smstrack.EventInput
-	for i := 0; i < n && ctx.Err() == nil; i++ {
-		batch = append(batch, g.message(i)...)
-		if len(batch) >= fillBatch || i == n-1 {
-			select {
-			case batches <- batch:
-			case err := <-errc:
-				close(batches)
-				wg.Wait()
-				return err
-			}
-			batch = nil
-		}
-	}
-	close(batches)
-	wg.Wait()
-	select {
-	case err := <-errc:
-		return err
-	default:
-	}
-	return ctx.Err()
-}
-
-// fillGenerator makes realistic messages: outbound ones through queued,
-// sent and a final status, a few inbound ones, error codes weighted as
-// carriers report them, creation times spread over fillSpan.
-type fillGenerator struct {
-	rng     *rand.Rand
-	now     time.Time
-	senders []string
-	bodies  []string
-}
-
-func newFillGenerator(seed uint64) *fillGenerator {
-	g := &fillGenerator{rng: rand.New(rand.NewPCG(seed, 0xf111)), now: time.Now().UTC().Truncate(time.Second)}
-	for i := range 20 {
-		g.senders = append(g.senders, fmt.Sprintf("+1415555%04d", 100+i))
-	}
-	g.bodies = []string{
-		"Your verification code is %d. It expires in 10 minutes.",
-		"Your order #%d has shipped and will arrive Thursday.",
-		"Reminder: your appointment is tomorrow at 10:30. Reply C to confirm or R to reschedule.",
-		"Hi! Your table for 2 is ready. Ref %d",
-		"Payment of $%d.00 received, thank you.",
-		"Ваш код подтверждения: %d",
-	}
-	return g
-}
-
-// recipient returns the i-th number of the recipients pool.
-func recipient(i int) string {
-	return "+1" + strconv.Itoa(2_000_000_000+i*37)
-}
-
-// failureCodes are the error codes of failed and undelivered messages,
-// repeated by weight.
-var failureCodes = []string{"30003", "30003", "30003", "30003", "30005", "30005", "30007", "30007", "30006", "30008", "21610"}
-
-func (g *fillGenerator) message(i int) []*smstrack.EventInput {
-	rng := g.rng
-	created := g.now.Add(-time.Duration(rng.Int64N(int64(fillSpan))))
-	sid := fmt.Sprintf("SM%032x", uint64(i)*0x9E3779B97F4A7C15)
-	key := smstrack.Key{Provider: twilio.Provider, Account: benchAccount, ProviderID: sid}
-	sender := g.senders[rng.IntN(len(g.senders))]
-	other := recipient(rng.IntN(recipients))
-	if rng.Float64() < 0.08 { // inbound
-		body := fmt.Sprintf(g.bodies[rng.IntN(3)], rng.IntN(1_000_000))
-		facts := smstrack.Facts{Direction: smstrack.Inbound, From: other, To: sender, Body: &body,
-			Segments: 1, Encoding: "GSM-7", CreatedAt: created}
-		return []*smstrack.EventInput{g.event(key, facts, smstrack.StatusReceived, "", created, time.Time{})}
-	}
-	facts := smstrack.Facts{Direction: smstrack.Outbound, From: sender, To: other, ServiceID: "MG0123456789abcdef0123456789abcdef",
-		Price: "-0.0079", PriceUnit: "USD", Segments: 1, Encoding: "GSM-7", CreatedAt: created}
-	if rng.IntN(2) == 0 {
-		body := fmt.Sprintf(g.bodies[rng.IntN(len(g.bodies))], rng.IntN(1_000_000))
-		facts.Body = &body
-		if body[0] >= 0x80 {
-			facts.Encoding = "UCS-2"
-		}
-	}
-	sent := created.Add(time.Duration(500+rng.IntN(3000)) * time.Millisecond)
-	final := sent.Add(time.Duration(2+rng.IntN(60)) * time.Second)
-	evs := []*smstrack.EventInput{g.event(key, facts, smstrack.StatusQueued, "", created, time.Time{})}
-	code := failureCodes[rng.IntN(len(failureCodes))]
-	switch r := rng.Float64(); {
-	case r < 0.88:
-		evs = append(evs, g.event(key, facts, smstrack.StatusSent, "", sent, time.Time{}),
-			g.event(key, facts, smstrack.StatusDelivered, "", final, final.Truncate(time.Minute)))
-	case r < 0.925:
-		evs = append(evs, g.event(key, facts, smstrack.StatusSent, "", sent, time.Time{}),
-			g.event(key, facts, smstrack.StatusUndelivered, code, final, final.Truncate(time.Minute)))
-	case r < 0.96:
-		evs = append(evs, g.event(key, facts, smstrack.StatusFailed, code, sent, time.Time{}))
-	case r < 0.99:
-		evs = append(evs, g.event(key, facts, smstrack.StatusSent, "", sent, time.Time{}))
-	}
-	return evs
-}
-
-// event is one webhook event with the payload Twilio's callback would have.
-func (g *fillGenerator) event(key smstrack.Key, facts smstrack.Facts, st smstrack.Status, code string, at, providerTime time.Time) *smstrack.EventInput {
-	p := make([]byte, 0, 400)
-	p = fmt.Appendf(p, `{"AccountSid":%q,"ApiVersion":"2010-04-01","From":%q,"MessageSid":%q,"MessageStatus":%q,"MessagingServiceSid":%q,"SmsSid":%q,"SmsStatus":%q,"To":%q`,
-		key.Account, facts.From, key.ProviderID, st, facts.ServiceID, key.ProviderID, st, facts.To)
-	if code != "" {
-		p = fmt.Appendf(p, `,"ErrorCode":%q`, code)
-	}
-	if !providerTime.IsZero() {
-		p = fmt.Appendf(p, `,"RawDlrDoneDate":%q`, providerTime.Format("0601021504"))
-	}
-	p = append(p, '}')
-	in := &smstrack.EventInput{
-		Key:   key,
-		Event: smstrack.Event{Status: st, ErrorCode: code, Source: smstrack.SourceWebhook, ReceivedAt: at, ProviderTime: providerTime, Payload: p},
-		Facts: facts,
-	}
-	in.ComputeDedupeKey()
-	return in
+	return benchdata.Fill(ctx, db, n, workers, seed, progress)
 }

@@ -56,7 +56,10 @@ func newConsole(t testing.TB, dsn string, opts Options) *console {
 
 type testWriter struct{ t testing.TB }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 func (c *console) clock() time.Time {
 	c.mu.Lock()

@@ -98,8 +98,12 @@ func (s *Server) webhookPage(w http.ResponseWriter, r *http.Request) {
 		Data: webhookData{Endpoint: e, Attempts: attempts}})
 }
 
-func (s *Server) enableWebhook(w http.ResponseWriter, r *http.Request)  { s.setWebhookEnabled(w, r, true) }
-func (s *Server) disableWebhook(w http.ResponseWriter, r *http.Request) { s.setWebhookEnabled(w, r, false) }
+func (s *Server) enableWebhook(w http.ResponseWriter, r *http.Request) {
+	s.setWebhookEnabled(w, r, true)
+}
+func (s *Server) disableWebhook(w http.ResponseWriter, r *http.Request) {
+	s.setWebhookEnabled(w, r, false)
+}
 
 func (s *Server) setWebhookEnabled(w http.ResponseWriter, r *http.Request, enabled bool) {
 	id, ok := s.pathID(w, r)
