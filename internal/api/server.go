@@ -62,6 +62,9 @@ var Routes = []string{
 	"GET /api/v1/stats/delivery",
 	"GET /api/v1/stats/errors",
 	"GET /api/v1/stats/responses",
+	"GET /api/v1/alerts",
+	"GET /api/v1/alerts/{id}",
+	"GET /api/v1/routing/advice",
 	"POST /api/v1/webhooks",
 	"GET /api/v1/webhooks",
 	"PATCH /api/v1/webhooks/{id}",
@@ -95,6 +98,9 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/stats/delivery", s.authed(s.delivery))
 	mux.Handle("GET /api/v1/stats/errors", s.authed(s.topErrors))
 	mux.Handle("GET /api/v1/stats/responses", s.authed(s.responses))
+	mux.Handle("GET /api/v1/alerts", s.authed(s.listAlerts))
+	mux.Handle("GET /api/v1/alerts/{id}", s.authed(s.getAlert))
+	mux.Handle("GET /api/v1/routing/advice", s.authed(s.routingAdvice))
 	mux.Handle("POST /api/v1/webhooks", s.authed(s.createWebhook))
 	mux.Handle("GET /api/v1/webhooks", s.authed(s.listWebhooks))
 	mux.Handle("PATCH /api/v1/webhooks/{id}", s.authed(s.updateWebhook))

@@ -270,7 +270,7 @@ func (c Config) evidence(m smstrack.AlertMetric, base, recent Figures, minRecent
 // category) against the baseline's xb/nb. For delivery the evidence shows
 // the delivery rate, one minus the failures' share.
 func rateEvidence(x, n, xb, nb int64, delivery bool) smstrack.AlertEvidence {
-	z, p := riseTest(x, n, xb, nb)
+	z, p := RiseTest(x, n, xb, nb)
 	share, baseShare := float64(x)/float64(n), float64(xb)/float64(nb)
 	ev := smstrack.AlertEvidence{Baseline: baseShare, Recent: share, BaselineN: nb, RecentN: n, Z: finite(z), PValue: p,
 		Affected: max(0, int64(math.Round((share-baseShare)*float64(n))))}
@@ -287,7 +287,7 @@ func latencyEvidence(base, recent Latencies) smstrack.AlertEvidence {
 	p90 := base.Quantile(0.9)
 	x, n := recent.CountAbove(p90), recent.Count()
 	xb, nb := base.CountAbove(p90), base.Count()
-	z, p := riseTest(x, n, xb, nb)
+	z, p := RiseTest(x, n, xb, nb)
 	excess := float64(x)/float64(n) - float64(xb)/float64(nb)
 	return smstrack.AlertEvidence{Baseline: p90, Recent: recent.Quantile(0.9), BaselineN: nb, RecentN: n, Z: finite(z), PValue: p,
 		Affected: max(0, int64(math.Round(excess*float64(n))))}

@@ -71,12 +71,12 @@ func twoProportionZ(x, n, xb, nb int64) float64 {
 	return (float64(x)/float64(n) - float64(xb)/float64(nb)) / se
 }
 
-// riseTest tests whether the share x/n of a recent window is higher than
+// RiseTest tests whether the share x/n of a recent window is higher than
 // the share xb/nb of the baseline. The p-value is the larger of two
 // one-sided tails: the exact binomial tail at the baseline's share (exact
 // however small the counts) and the two-proportion z-test's (which counts
 // the baseline's own uncertainty). Both must agree for it to be small.
-func riseTest(x, n, xb, nb int64) (z, p float64) {
+func RiseTest(x, n, xb, nb int64) (z, p float64) {
 	z = twoProportionZ(x, n, xb, nb)
 	pb := 0.0
 	if nb > 0 {

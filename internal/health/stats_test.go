@@ -48,25 +48,25 @@ func TestBinomialUpperTail(t *testing.T) {
 
 func TestRiseTest(t *testing.T) {
 	// 20% failures where the baseline had 2%: overwhelming.
-	if _, p := riseTest(200, 1000, 2000, 100_000); p > 1e-50 {
+	if _, p := RiseTest(200, 1000, 2000, 100_000); p > 1e-50 {
 		t.Errorf("large rise: p = %v", p)
 	}
 	// The baseline's own share: nothing to see.
-	if _, p := riseTest(20, 1000, 2000, 100_000); p < 0.3 {
+	if _, p := RiseTest(20, 1000, 2000, 100_000); p < 0.3 {
 		t.Errorf("no rise: p = %v", p)
 	}
 	// A fall is not a rise.
-	if z, p := riseTest(5, 1000, 2000, 100_000); p < 0.9 || z >= 0 {
+	if z, p := RiseTest(5, 1000, 2000, 100_000); p < 0.9 || z >= 0 {
 		t.Errorf("fall: z = %v, p = %v", z, p)
 	}
 	// A small baseline is uncertain itself: the z-test keeps the p-value
 	// above what the exact tail at the baseline's share alone would say.
 	exact := binomialUpperTail(30, 1000, 0.02)
-	if _, p := riseTest(30, 1000, 4, 200); p <= exact {
+	if _, p := RiseTest(30, 1000, 4, 200); p <= exact {
 		t.Errorf("small baseline: p = %v, exact tail alone %v", p, exact)
 	}
 	// A category never seen before is not infinitely significant.
-	if _, p := riseTest(1, 100, 0, 100_000); p < 1e-4 {
+	if _, p := RiseTest(1, 100, 0, 100_000); p < 1e-4 {
 		t.Errorf("one error in a new category: p = %v", p)
 	}
 }
