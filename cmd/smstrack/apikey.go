@@ -76,11 +76,7 @@ func (m *Main) apikey(ctx context.Context, args []string) error {
 		tw := tabwriter.NewWriter(m.Stdout, 2, 8, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tNAME\tPREFIX\tCREATED\tREVOKED")
 		for _, k := range keys {
-			revoked := "-"
-			if k.RevokedAt != nil {
-				revoked = k.RevokedAt.Format(time.RFC3339)
-			}
-			fmt.Fprintf(tw, "%d\t%s\t%s…\t%s\t%s\n", k.ID, k.Name, k.Prefix, k.CreatedAt.Format(time.RFC3339), revoked)
+			fmt.Fprintf(tw, "%d\t%s\t%s…\t%s\t%s\n", k.ID, k.Name, k.Prefix, k.CreatedAt.Format(time.RFC3339), timeOrDash(k.RevokedAt))
 		}
 		return tw.Flush()
 	case "revoke":

@@ -79,11 +79,7 @@ func (m *Main) user(ctx context.Context, args []string) error {
 		tw := tabwriter.NewWriter(m.Stdout, 2, 8, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tEMAIL\tROLE\tCREATED\tLAST SIGN-IN")
 		for _, u := range users {
-			last := "-"
-			if u.LastLoginAt != nil {
-				last = u.LastLoginAt.Format(time.RFC3339)
-			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", u.ID, u.Email, u.Role, u.CreatedAt.Format(time.RFC3339), last)
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", u.ID, u.Email, u.Role, u.CreatedAt.Format(time.RFC3339), timeOrDash(u.LastLoginAt))
 		}
 		return tw.Flush()
 	}
@@ -149,3 +145,11 @@ func splitFlags(args []string, names map[string]bool) (map[string]string, []stri
 	return own, rest, nil
 }
 
+
+// timeOrDash writes a time that may not have happened for a CLI table.
+func timeOrDash(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.Format(time.RFC3339)
+}

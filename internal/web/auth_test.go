@@ -251,3 +251,15 @@ func TestLocalPath(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownRoleReadsNothing: a role this version does not know (a newer
+// version's, or a damaged row) grants nothing.
+func TestUnknownRoleReadsNothing(t *testing.T) {
+	c := newConsole(t, testdb.DSN(t, "sqlite"), Options{})
+	c.addUser(t, "odd@example.com", smstrack.Role("auditor"), "correct horse battery")
+	b := c.browser(t)
+	b.get("/login")
+	wantStatus(t, "sign in", b.post("/login", url.Values{"email": {"odd@example.com"}, "password": {"correct horse battery"}}), http.StatusSeeOther)
+	wantStatus(t, "overview with an unknown role", b.get("/"), http.StatusForbidden)
+	wantStatus(t, "json with an unknown role", b.get("/console-test/ping"), http.StatusForbidden)
+}

@@ -107,16 +107,6 @@ func jsonEndpoint(pattern string, a access, h func(s *Server, w http.ResponseWri
 	routes = append(routes, route{pattern: pattern, access: a, json: true, handle: h})
 }
 
-// Routes lists "METHOD /path" of every console route, for documentation and
-// the tests that check each one's protection.
-func Routes() []string {
-	out := make([]string, 0, len(routes)+len(nav))
-	for _, rt := range allRoutes() {
-		out = append(out, rt.pattern)
-	}
-	return out
-}
-
 // allRoutes are the registered routes plus a placeholder for every
 // navigation entry no page file has claimed yet.
 func allRoutes() []route {

@@ -108,6 +108,9 @@ func (s *Server) guard(rt route) http.Handler {
 		case rt.access == admin && !v.user.Role.Allows(smstrack.RoleAdmin):
 			s.denyRoute(w, r, rt, "Only admins may do this.")
 			return
+		case !v.user.Role.Allows(smstrack.RoleViewer): // a role this version does not know
+			s.denyRoute(w, r, rt, "Your account has no role that may read the console.")
+			return
 		}
 		if changes && !validCSRF(r, v.session.CSRFToken) {
 			s.denyRoute(w, r, rt, "The form had expired or did not come from this console: reload the page and try again.")
