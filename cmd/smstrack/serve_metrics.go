@@ -9,13 +9,15 @@ import (
 )
 
 // serveMetrics makes the server's metrics and wires the store's side of
-// them: its timings, its connection pools and the outbox backlog. The
+// them: its timings, its connection pools, the outbox backlog and the
+// rollup lag. The
 // rest is wired where the parts are made (serve, the serve jobs).
 func serveMetrics(db *store.DB, log *slog.Logger) *metrics.Metrics {
 	m := metrics.New(metrics.Options{Log: log})
 	db.SetTimings(store.Timings{Commit: m.ObserveDBCommit, WALSync: m.ObserveWALSync})
 	m.WatchDBPools(db.Pools())
 	m.WatchOutbox(db.OutboxBacklog)
+	m.WatchRollupLag(db.RollupLag)
 	return m
 }
 
