@@ -145,7 +145,6 @@ func splitFlags(args []string, names map[string]bool) (map[string]string, []stri
 	return own, rest, nil
 }
 
-
 // timeOrDash writes a time that may not have happened for a CLI table.
 func timeOrDash(t *time.Time) string {
 	if t == nil {
