@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -9,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	mrand "math/rand/v2"
 	"net"
 	"net/http"
@@ -86,8 +86,14 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	for i := range profiles {
 		profiles[i].DeliveryRate = min(profiles[i].DeliveryRate, 0.92)
 	}
+	// Its recipients open the tracked links (after their apps fetched the
+	// previews) and confirm their codes, sooner than real people would.
+	base := "http://" + c.Addr
 	network := sim.New(sim.Config{Accounts: map[string]string{sid: token}, Speed: speed, Profiles: profiles,
-		InboundURL: "http://" + c.Addr + "/webhooks/twilio/inbound"})
+		InboundURL: base + "/webhooks/twilio/inbound",
+		Recipients: sim.Recipients{LinkPrefix: cmp.Or(linkBase(c), base+"/l") + "/", ClickRate: 0.3,
+			ClickDelay: sim.LogNormal{Median: 20 * time.Second, Sigma: 0.8}, FeedbackURL: base,
+			ConfirmDelay: sim.LogNormal{Median: 4 * time.Second, Sigma: 0.8}}})
 	defer network.Close()
 	simLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -118,7 +124,6 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	serveCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	go func() { served <- m2.serve(serveCtx, serveArgs) }()
-	base := "http://" + c.Addr
 	if err := waitHealthy(ctx, base, served); err != nil {
 		return err
 	}
@@ -132,7 +137,7 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 Data in %s. Ctrl-C stops.
 `, rate, base, demoEmail, password, base, secret, secret, base, c.Data)
 
-	traffic := &demoTraffic{base: base, sid: sid, token: token, key: secret, speed: speed,
+	traffic := &demoTraffic{base: base, sid: sid, token: token, key: secret,
 		log: slog.New(slog.NewTextHandler(m.Stderr, nil))}
 	tick := time.NewTicker(time.Duration(float64(time.Second) / rate))
 	defer tick.Stop()
@@ -200,7 +205,6 @@ func randomHex(n int) string {
 // demoTraffic sends varied messages through the Twilio-compatible send API.
 type demoTraffic struct {
 	base, sid, token, key string
-	speed                 float64
 	log                   *slog.Logger
 }
 
@@ -257,38 +261,6 @@ func (d *demoTraffic) send(ctx context.Context) {
 		return
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated {
-		return
-	}
-	// What recipients do, with human delays: most people type their code,
-	// some open the marketing link — after a messaging app fetched its
-	// preview, as it does the moment the message arrives.
-	switch {
-	case kind == 0 && mrand.Float64() < 0.8:
-		d.later(ctx, 4*time.Second, func() {
-			d.api(ctx, "POST", "/api/v1/actions", `{"to": "`+to+`", "type": "confirmed"}`)
-		})
-	case link != "":
-		d.later(ctx, 2*time.Second, func() { d.visit(ctx, link, "facebookexternalhit/1.1 Facebot Twitterbot/1.0") })
-		if mrand.Float64() < 0.3 {
-			d.later(ctx, 20*time.Second, func() {
-				d.visit(ctx, link, "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
-			})
-		}
-	}
-}
-
-// later runs fn after a log-normal human delay around median, compressed
-// by the demo's speed.
-func (d *demoTraffic) later(ctx context.Context, median time.Duration, fn func()) {
-	delay := time.Duration(float64(median) * math.Exp(0.8*mrand.NormFloat64()) / d.speed)
-	go func() {
-		select {
-		case <-ctx.Done():
-		case <-time.After(delay):
-			fn()
-		}
-	}()
 }
 
 // shortLink makes a tracked link for a URL.
@@ -302,22 +274,6 @@ func (d *demoTraffic) shortLink(ctx context.Context, target string) string {
 	}
 	return out.ShortURL
 }
-
-// visit opens a link as a browser or a preview fetcher would, without
-// following the redirect.
-func (d *demoTraffic) visit(ctx context.Context, link, userAgent string) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, link, nil)
-	if err != nil {
-		return
-	}
-	req.Header.Set("User-Agent", userAgent)
-	resp, err := noRedirects.Do(req)
-	if err == nil {
-		resp.Body.Close()
-	}
-}
-
-var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 // api calls the JSON API with the demo's key and returns the answer's body.
 func (d *demoTraffic) api(ctx context.Context, method, path, body string) []byte {

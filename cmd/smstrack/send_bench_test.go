@@ -1,27 +1,14 @@
 package main
 
 import (
-	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/smstrack/smstrack/internal/api"
-	"github.com/smstrack/smstrack/internal/config"
-	"github.com/smstrack/smstrack/internal/ingest"
-	"github.com/smstrack/smstrack/internal/sim"
-	"github.com/smstrack/smstrack/internal/store"
-	"github.com/smstrack/smstrack/internal/webhook"
 )
 
 // BenchmarkSendThroughSimulator drives the Twilio-compatible send API of
@@ -33,35 +20,7 @@ import (
 //
 //	go test ./cmd/smstrack -run '^$' -bench SendThroughSimulator -benchtime 20000x -cpu 64
 func BenchmarkSendThroughSimulator(b *testing.B) {
-	ctx := context.Background()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db, err := store.Open(ctx, filepath.Join(b.TempDir(), "smstrack.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	sid, token := "AC0123456789abcdef0123456789abcdef", "bench-token"
-	accounts := map[string]string{sid: token}
-
-	network := sim.New(sim.Config{Accounts: accounts, Speed: 1000, Seed: 1})
-	defer network.Close()
-	upstream := httptest.NewServer(network)
-	defer upstream.Close()
-
-	c, _, err := config.Parse("serve", []string{"--twilio-api-url", upstream.URL}, func(string) string { return "" })
-	if err != nil {
-		b.Fatal(err)
-	}
-	preparer := &ingest.Preparer{DefaultRegion: "US"}
-	committer := ingest.NewCommitter(db, log, ingest.Options{Workers: 2, Prepare: preparer.Prepare})
-	defer committer.Close()
-	mux, err := newMux(c, accounts, api.Options{DefaultRegion: "US"}, db, committer, webhook.NewRejector(db, log), log)
-	if err != nil {
-		b.Fatal(err)
-	}
-	server := httptest.NewServer(mux)
-	defer server.Close()
-	endpoint := server.URL + "/2010-04-01/Accounts/" + sid + "/Messages.json"
+	s := newSimStack(b, filepath.Join(b.TempDir(), "smstrack.db"), nil)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
 
 	var (
@@ -74,22 +33,15 @@ func BenchmarkSendThroughSimulator(b *testing.B) {
 		local := make([]time.Duration, 0, 1024)
 		for pb.Next() {
 			n := next.Add(1)
-			form := url.Values{"To": {"+1415555" + strconv.FormatInt(1000+n%9000, 10)}, "From": {"+14155550100"},
-				"Body": {"Your code is " + strconv.FormatInt(100000+n%900000, 10)}}
-			req, _ := http.NewRequest(http.MethodPost, endpoint, strings.NewReader(form.Encode()))
-			req.SetBasicAuth(sid, token)
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			start := time.Now()
-			resp, err := client.Do(req)
+			status, _, err := s.send(client, "+1415555"+strconv.FormatInt(1000+n%9000, 10), "Your code is "+strconv.FormatInt(100000+n%900000, 10))
 			if err != nil {
 				b.Error(err)
 				return
 			}
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
 			local = append(local, time.Since(start))
-			if resp.StatusCode != http.StatusCreated {
-				b.Errorf("status %d", resp.StatusCode)
+			if status != http.StatusCreated {
+				b.Errorf("status %d", status)
 				return
 			}
 		}

@@ -192,7 +192,7 @@ func newMux(c *config.Config, accounts map[string]string, apiOpts api.Options, d
 	twilioHandler := twilio.NewHandler(twilio.Config{Accounts: accounts, PublicURL: c.PublicURL, SkipVerification: c.SkipVerification}, ing, rej, log)
 	twilioHandler.Register(mux)
 	twilio.NewFeedbackHandler(accounts, db, log).Register(mux)
-	twilioSend := twilio.NewSendHandler(twilio.SendConfig{Accounts: accounts, PublicURL: c.PublicURL, BaseURL: c.Get(optTwilioAPIURL)}, ing, log)
+	twilioSend := twilio.NewSendHandler(twilio.SendConfig{Accounts: accounts, PublicURL: c.PublicURL, BaseURL: c.Get(optTwilioAPIURL), Links: db}, ing, log)
 	twilioSend.Register(mux)
 	apiOpts.TwilioSender = twilioSend
 	twilio.NewEventsHandler(twilio.Config{Accounts: accounts, PublicURL: c.PublicURL, SkipVerification: c.SkipVerification},

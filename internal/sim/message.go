@@ -97,8 +97,11 @@ type step struct {
 	at     time.Time
 	post   bool
 	change int // index into plan.changes
-	// reply, when set, makes the step an inbound reply instead.
-	reply string
+	// reply, when set, makes the step an inbound reply instead; visit a
+	// request for a tracked link; confirm a confirmation of its code.
+	reply   string
+	visit   *visit
+	confirm bool
 }
 
 // change is a status a message reaches, at a simulated time: the time
@@ -158,6 +161,10 @@ func (n *Network) plan(m *message, rng *rand.Rand, created time.Time) plan {
 		at := pl.steps[last].at.Add(draw(LogNormal{Median: 45 * time.Second, Sigma: 1.3}))
 		pl.steps = append(pl.steps, step{at: at, reply: reply})
 	}
+	final := pl.changes[len(pl.changes)-1]
+	if final.status == "delivered" {
+		n.planRecipient(&pl, m, rng, final.at)
+	}
 	if len(pl.changes) == 3 && rng.Float64() < n.cfg.OutOfOrderRate {
 		// The carrier's receipt overtakes Twilio's own "sent": post
 		// "sent" just after the final status.
@@ -194,12 +201,20 @@ func pickError(ws []ErrorWeight, rng *rand.Rand) int {
 // live plays a message's plan out in (compressed) real time.
 func (n *Network) live(m *message, pl plan) {
 	defer n.wg.Done()
+	var deliveredAt time.Time // in real time, for the recipients
 	for _, s := range pl.steps {
 		if !n.sleepUntil(s.at) {
 			return
 		}
-		if s.reply != "" {
+		switch {
+		case s.reply != "":
 			n.postReply(m, s.reply)
+			continue
+		case s.visit != nil:
+			n.open(s.visit, deliveredAt)
+			continue
+		case s.confirm:
+			n.confirm(m)
 			continue
 		}
 		c := pl.changes[s.change]
@@ -214,6 +229,9 @@ func (n *Network) live(m *message, pl plan) {
 		}
 		if m.callback != "" {
 			n.post(m, c)
+		}
+		if c.status == "delivered" && deliveredAt.IsZero() {
+			deliveredAt = time.Now() // the tracker knows of the delivery from now
 		}
 	}
 }

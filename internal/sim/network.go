@@ -46,6 +46,9 @@ type Config struct {
 	// are STOP (zero means 0.2).
 	InboundURL             string
 	InboundRate, StopShare float64
+	// Recipients, when set up, act on delivered messages: link previews,
+	// clicks and confirmed one-time codes (see Recipients).
+	Recipients Recipients
 	// MaxLatency caps one simulated latency; zero means 10 minutes.
 	MaxLatency time.Duration
 	// HTTP posts the callbacks; nil means a client with a 10-second
@@ -56,18 +59,19 @@ type Config struct {
 // Network is a simulated Twilio with its carriers. It serves Twilio's
 // Messages API (ServeHTTP) and posts status callbacks until Close.
 type Network struct {
-	cfg    Config
-	start  time.Time // of the clock, when the network was made
-	http   *http.Client
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	mux    *http.ServeMux
-	mu     sync.Mutex
-	count  uint64
-	rng    *rand.Rand // for sids, under mu
-	byID   map[string]*message
-	closed bool
+	cfg     Config
+	start   time.Time // of the clock, when the network was made
+	http    *http.Client
+	visitor *http.Client // opens tracked links, never following redirects
+	ctx     context.Context
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	mux     *http.ServeMux
+	mu      sync.Mutex
+	count   uint64
+	rng     *rand.Rand // for sids, under mu
+	byID    map[string]*message
+	closed  bool
 }
 
 // New returns a network configured by cfg, with defaults filled in.
@@ -104,6 +108,9 @@ func New(cfg Config) *Network {
 	if n.http == nil {
 		n.http = &http.Client{Timeout: 10 * time.Second}
 	}
+	n.cfg.Recipients = cfg.Recipients.withDefaults()
+	n.visitor = &http.Client{Transport: n.http.Transport, Timeout: n.http.Timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	n.ctx, n.cancel = context.WithCancel(context.Background())
 	n.mux = http.NewServeMux()
 	n.mux.HandleFunc("POST /2010-04-01/Accounts/{AccountSid}/Messages.json", n.serveCreate)

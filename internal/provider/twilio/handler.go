@@ -28,11 +28,11 @@ const emptyTwiML = `<?xml version="1.0" encoding="UTF-8"?><Response></Response>`
 
 // Handler serves Twilio's status callbacks and inbound message webhooks.
 type Handler struct {
-	cfg   Config
-	ing   smstrack.Ingester
-	rej   *webhook.Rejector
-	log   *slog.Logger
-	now   func() time.Time
+	cfg Config
+	ing smstrack.Ingester
+	rej *webhook.Rejector
+	log *slog.Logger
+	now func() time.Time
 }
 
 // NewHandler returns a Handler that verifies requests by cfg, hands events

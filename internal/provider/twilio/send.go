@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/links"
 )
 
 // The send API: an app using Twilio's libraries points their base URL at
@@ -59,6 +60,15 @@ type SendConfig struct {
 	// HTTP is the client for the upstream; nil means one with a
 	// 60-second timeout.
 	HTTP *http.Client
+	// Links, when set, ties the tracked links of a sent body (smstrack's
+	// short links, made beforehand) to the message, so that their clicks
+	// become its actions and previews at its delivery are told apart.
+	Links LinkAttacher
+}
+
+// LinkAttacher ties links not yet tied to a message to one; the store is one.
+type LinkAttacher interface {
+	AttachLinks(ctx context.Context, messageID int64, codes []string) error
 }
 
 // SendHandler serves Twilio's Messages API by forwarding it to Twilio and
@@ -288,12 +298,34 @@ func (h *SendHandler) record(ctx context.Context, raw []byte, source smstrack.So
 			if len(tags) > 0 {
 				ev.Facts.Tags = tags
 			}
-			_, err = h.ing.Ingest(ctx, ev)
+			var res smstrack.EventResult
+			if res, err = h.ing.Ingest(ctx, ev); err == nil && source == smstrack.SourceAPI && h.cfg.Links != nil {
+				if codes := shortLinkCodes(m.Get("body")); len(codes) > 0 {
+					err = h.cfg.Links.AttachLinks(ctx, res.MessageID, codes)
+				}
+			}
 		}
 	}
 	if err != nil {
 		h.log.Error("send api: recording Twilio's message", "source", source, "err", err)
 	}
+}
+
+// shortLinkCodes returns the codes of the URLs of body that look like
+// smstrack's short links (.../l/{code}); codes of no link, or of a link
+// already tied to a message, are ignored by AttachLinks.
+func shortLinkCodes(body string) []string {
+	var codes []string
+	for _, s := range links.FindURLs(body) {
+		u, err := url.Parse(s.URL)
+		if err != nil {
+			continue
+		}
+		if code, ok := strings.CutPrefix(u.Path, links.RedirectPrefix); ok && links.ValidCode(code) {
+			codes = append(codes, code)
+		}
+	}
+	return codes
 }
 
 // writeUpstream answers with the upstream's status and body, unchanged.
