@@ -33,6 +33,7 @@ Usage:
   smstrack-bench ingest [flags]       signed Twilio status callbacks against SQLite, PostgreSQL and a do-nothing handler
   smstrack-bench query [flags]        API query latency on 1,000,000 bulk-loaded messages (SQLite and PostgreSQL)
   smstrack-bench null-server [flags]  the do-nothing handler ingest compares against (started by ingest)
+  smstrack-bench rollups [flags]      stats from rollups on 10,000,000 messages over 90 days, and ingest with rollups off vs on
 
 Run "smstrack-bench COMMAND -h" for a command's flags.
 `
@@ -49,6 +50,8 @@ func run(ctx context.Context, args []string) error {
 		return runQuery(ctx, args[1:])
 	case "null-server":
 		return runNullServer(ctx, args[1:])
+	case "rollups":
+		return runRollups(ctx, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(os.Stdout, usage)
 		return nil

@@ -32,7 +32,8 @@ var maxBin = binOf(MaxValue)
 // exactly, which is what keeps rollups exact under late and repeated
 // updates. Values under 1 count as 1. The zero value is an empty sketch.
 type Sketch struct {
-	bins []int64 // count of bin k at index k
+	bins []int64 // count of bin offset+i at index i
+	off  int
 	n    int64
 }
 
@@ -66,26 +67,44 @@ func (s *Sketch) AddBin(k int, count int64) {
 		return
 	}
 	k = max(0, min(k, maxBin))
-	if k >= len(s.bins) {
-		grown := make([]int64, k+1, max(k+1, 2*len(s.bins)))
-		copy(grown, s.bins)
-		s.bins = grown
+	switch {
+	case len(s.bins) == 0:
+		s.bins, s.off = make([]int64, 1, 8), k
+	case k < s.off: // grow downwards, with room for more
+		pad := max(s.off-k, len(s.bins)/2)
+		pad = min(pad, s.off)
+		grown := make([]int64, pad+len(s.bins), pad+cap(s.bins))
+		copy(grown[pad:], s.bins)
+		s.bins, s.off = grown, s.off-pad
+	case k-s.off >= len(s.bins):
+		need := k - s.off + 1
+		if need > cap(s.bins) {
+			grown := make([]int64, need, max(need, 2*cap(s.bins)))
+			copy(grown, s.bins)
+			s.bins = grown
+		} else {
+			s.bins = s.bins[:need]
+		}
 	}
-	s.bins[k] += count
+	s.bins[k-s.off] += count
 	s.n += count
 }
 
 // Merge adds every bin of o to s.
 func (s *Sketch) Merge(o *Sketch) {
-	for k, c := range o.bins {
-		s.AddBin(k, c)
+	for i, c := range o.bins {
+		if c != 0 {
+			s.AddBin(o.off+i, c)
+		}
 	}
 }
 
 // Subtract removes every bin of o from s: the inverse of Merge.
 func (s *Sketch) Subtract(o *Sketch) {
-	for k, c := range o.bins {
-		s.AddBin(k, -c)
+	for i, c := range o.bins {
+		if c != 0 {
+			s.AddBin(o.off+i, -c)
+		}
 	}
 }
 
@@ -115,8 +134,9 @@ func (s *Sketch) Negative() bool {
 
 // Equal reports whether two sketches have the same bins.
 func (s *Sketch) Equal(o *Sketch) bool {
-	n := max(len(s.bins), len(o.bins))
-	for k := range n {
+	lo := min(s.off, o.off)
+	hi := max(s.off+len(s.bins), o.off+len(o.bins))
+	for k := lo; k < hi; k++ {
 		if s.bin(k) != o.bin(k) {
 			return false
 		}
@@ -125,17 +145,17 @@ func (s *Sketch) Equal(o *Sketch) bool {
 }
 
 func (s *Sketch) bin(k int) int64 {
-	if k < len(s.bins) {
-		return s.bins[k]
+	if i := k - s.off; i >= 0 && i < len(s.bins) {
+		return s.bins[i]
 	}
 	return 0
 }
 
 // Bins calls fn for every non-zero bin in increasing order.
 func (s *Sketch) Bins(fn func(bin int, count int64)) {
-	for k, c := range s.bins {
+	for i, c := range s.bins {
 		if c != 0 {
-			fn(k, c)
+			fn(s.off+i, c)
 		}
 	}
 }
@@ -151,13 +171,13 @@ func (s *Sketch) Quantile(q float64) (v float64, ok bool) {
 	q = max(0, min(q, 1))
 	rank := max(int64(math.Ceil(q*float64(s.n))), 1) // 1-based
 	var seen int64
-	for k, c := range s.bins {
+	for i, c := range s.bins {
 		seen += c
 		if seen >= rank {
-			return binValue(k), true
+			return binValue(s.off + i), true
 		}
 	}
-	return binValue(len(s.bins) - 1), true
+	return binValue(s.off + len(s.bins) - 1), true
 }
 
 // sketchFormat is the first byte of an encoded sketch.
@@ -173,10 +193,11 @@ func (s *Sketch) Encode() []byte {
 	out := make([]byte, 1, 1+4*len(s.bins))
 	out[0] = sketchFormat
 	prev := 0
-	for k, c := range s.bins {
+	for i, c := range s.bins {
 		if c == 0 {
 			continue
 		}
+		k := s.off + i
 		out = binary.AppendUvarint(out, uint64(k-prev))
 		out = binary.AppendVarint(out, c)
 		prev = k

@@ -18,8 +18,8 @@ import (
 // GroupBy) and, with q.Interval, per bucket. It reads the least detailed
 // level of series that has every dimension asked for, and for a range
 // without interval the fewest whole cells: days in the middle, then hours,
-// then minutes at the edges (minutes only within the minute retention, and
-// not by sender or tag). The range is rounded outwards to the finest grain
+// then minutes at the edges (minutes only for ranges up to MinuteEdges
+// within the minute retention, and not by sender or tag). The range is rounded outwards to the finest grain
 // read; RollupRange says to what. Groups come bucket by bucket, largest
 // first within a bucket.
 func (db *DB) Rollup(ctx context.Context, q insight.Query) ([]insight.Group, error) {
@@ -112,6 +112,12 @@ func (db *DB) RollupRange(q insight.Query) (from, to time.Time, err error) {
 	return plan.from, plan.to, nil
 }
 
+// MinuteEdges is the longest range without interval whose edges are read
+// to the minute; longer ranges are rounded to whole hours, which bounds the
+// cells one query reads (an hour is small against such a range). Ask for an
+// interval of minutes for minute-exact edges on longer ranges.
+const MinuteEdges = 6 * time.Hour
+
 // MaxRollupBuckets bounds the buckets of one query with an interval.
 const MaxRollupBuckets = 2000
 
@@ -191,7 +197,7 @@ func (db *DB) planRollup(q insight.Query, now time.Time) (*rollupPlan, error) {
 		p.spans = []insight.Span{{Grain: q.Interval, From: p.from, To: p.to}}
 	} else {
 		finest := insight.Hour
-		if minutesOK && !q.From.Before(cutoff) {
+		if minutesOK && !q.From.Before(cutoff) && q.To.Sub(q.From) <= MinuteEdges {
 			finest = insight.Minute
 		}
 		p.spans, p.from, p.to = insight.Cover(q.From, q.To, finest)

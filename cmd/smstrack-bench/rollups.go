@@ -1,0 +1,416 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/smstrack/smstrack/internal/store"
+)
+
+// targetStatsLatency is the bound of each stats query at ten million
+// messages; targetRollupIngestRatio the least ingest throughput with
+// rollups on, relative to off.
+const (
+	targetStatsLatency      = 100 * time.Millisecond
+	targetRollupIngestRatio = 0.85
+)
+
+// rollupMeta is what a filled database records about itself, next to it.
+type rollupMeta struct {
+	Messages  int       `json:"messages"`
+	End       time.Time `json:"end"` // the newest message's time: queries are relative to it
+	LoadTime  string    `json:"load_time"`
+	RollTime  string    `json:"roll_time"`
+	SizeBytes int64     `json:"size_bytes"`
+}
+
+func runRollups(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("rollups", flag.ContinueOnError)
+	bin := fs.String("smstrack", "bin/smstrack", "the smstrack binary to measure")
+	n := fs.Int("messages", 10_000_000, "messages of the generated history (90 days)")
+	targets := fs.String("targets", "sqlite,postgres", "comma-separated databases: sqlite, postgres")
+	phases := fs.String("phases", "fill,query,ingest", "comma-separated: fill (generate and roll up, cached), query (stats latency), ingest (throughput, rollups off vs on)")
+	iterations := fs.Int("n", 100, "timed requests per stats query")
+	rounds := fs.Int("rounds", 2, "ingest: runs with rollups off and on, alternated")
+	duration := fs.Duration("duration", 20*time.Second, "ingest: how long each run drives the server")
+	conns := fs.Int("conns", 64, "ingest: concurrent keep-alive connections")
+	maxRequests := fs.Int("max-requests", 1_500_000, "ingest: bound on the requests of one run")
+	pgScript := fs.String("postgres-script", "scripts/postgres.sh", "script that starts a throwaway PostgreSQL")
+	work := fs.String("work", "", "directory for logs and ingest data (default: a new temporary directory)")
+	cache := fs.String("cache", filepath.Join(os.TempDir(), "smstrack-bench-cache"), "where filled databases are kept (and served from) between runs")
+	seed := fs.Uint64("seed", 1, "seed of the generated data")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the fill (load and roll-up) to this file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if *work == "" {
+		d, err := os.MkdirTemp("", "smstrack-bench-")
+		if err != nil {
+			return err
+		}
+		*work = d
+	}
+	version, err := schemaVersion(ctx, *work)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("machine: %s\nwork directory: %s; schema version %d\n", machine(), *work, version)
+	want := map[string]bool{}
+	for _, p := range strings.Split(*phases, ",") {
+		want[strings.TrimSpace(p)] = true
+	}
+	var report []string
+	for _, target := range strings.Split(*targets, ",") {
+		target = strings.TrimSpace(target)
+		dir := filepath.Join(*cache, fmt.Sprintf("rollups-%s-schema%d-messages%d-fill%d-seed%d", target, version, *n, rollupFillVersion, *seed))
+		if want["fill"] || want["query"] {
+			meta, err := rollupFill(ctx, target, dir, *pgScript, *n, *seed)
+			if err != nil {
+				return fmt.Errorf("%s: fill: %w", target, err)
+			}
+			report = append(report, fmt.Sprintf("%s: %d messages over 90 days; loaded in %s, rolled up in %s; %.1f GB on disk",
+				target, meta.Messages, meta.LoadTime, meta.RollTime, float64(meta.SizeBytes)/1e9))
+			if want["query"] {
+				lines, err := rollupQueries(ctx, target, dir, *bin, *pgScript, *work, meta, *iterations)
+				if err != nil {
+					return fmt.Errorf("%s: query: %w", target, err)
+				}
+				report = append(report, lines...)
+			}
+		}
+		if want["ingest"] {
+			lines, err := rollupIngest(ctx, target, *bin, *pgScript, *work, *rounds, *conns, *maxRequests, *duration, *seed)
+			if err != nil {
+				return fmt.Errorf("%s: ingest: %w", target, err)
+			}
+			report = append(report, lines...)
+		}
+	}
+	fmt.Println()
+	for _, l := range report {
+		fmt.Println(l)
+	}
+	return nil
+}
+
+// rollupFill generates the history into dir (once: a filled dir is reused)
+// through store.BulkInsert, then runs the roller over it.
+func rollupFill(ctx context.Context, target, dir, pgScript string, n int, seed uint64) (*rollupMeta, error) {
+	metaPath := filepath.Join(dir, "meta.json")
+	if b, err := os.ReadFile(metaPath); err == nil {
+		var meta rollupMeta
+		if err := json.Unmarshal(b, &meta); err == nil {
+			fmt.Printf("%s: reusing %s\n", target, dir)
+			return &meta, nil
+		}
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	dsn, workers := filepath.Join(dir, "data", "smstrack.db"), 1
+	if target == "postgres" {
+		pg, err := startPostgres(ctx, pgScript, filepath.Join(dir, "pg"))
+		if err != nil {
+			return nil, err
+		}
+		defer pg.stop()
+		dsn, workers = pg.dsn, 4
+	} else if target != "sqlite" {
+		return nil, fmt.Errorf("unknown target (want sqlite or postgres)")
+	}
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	stopTruncating := func() {}
+	if target == "sqlite" {
+		// A bulk load writes without pause, so the store's passive
+		// checkpoints never catch up and the log would grow by the whole
+		// load: truncate it now and then, between transactions.
+		if stopTruncating, err = truncateLogEvery(dsn, 20*time.Second); err != nil {
+			return nil, err
+		}
+		defer stopTruncating()
+	}
+	end := time.Now().UTC().Truncate(time.Minute)
+	meta := &rollupMeta{Messages: n, End: end}
+
+	t0 := time.Now()
+	batches := make(chan []*store.BulkMessage, workers*2)
+	errc := make(chan error, workers)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range batches {
+				if err := db.BulkInsert(ctx, b); err != nil {
+					errc <- err
+					for range batches {
+					}
+					return
+				}
+				mu.Lock()
+				done += len(b)
+				mu.Unlock()
+			}
+		}()
+	}
+	stopProgress := progressEvery(10*time.Second, func() {
+		mu.Lock()
+		d := done
+		mu.Unlock()
+		fmt.Printf("  %s: %d messages loaded in %s\n", target, d, time.Since(t0).Round(time.Second))
+	})
+	g := newRollupGenerator(seed, end, n)
+	const batchSize = 5000
+	batch := make([]*store.BulkMessage, 0, batchSize)
+	var fillErr error
+	for i := 0; i < n && fillErr == nil && ctx.Err() == nil; i++ {
+		batch = append(batch, g.message(i))
+		if len(batch) == batchSize || i == n-1 {
+			select {
+			case batches <- batch:
+			case fillErr = <-errc:
+			}
+			batch = make([]*store.BulkMessage, 0, batchSize)
+		}
+	}
+	close(batches)
+	wg.Wait()
+	stopProgress()
+	if fillErr == nil {
+		select {
+		case fillErr = <-errc:
+		default:
+			fillErr = ctx.Err()
+		}
+	}
+	if fillErr != nil {
+		return nil, fillErr
+	}
+	meta.LoadTime = time.Since(t0).Round(time.Second).String()
+	fmt.Printf("%s: loaded %d messages in %s\n", target, n, meta.LoadTime)
+
+	t1 := time.Now()
+	stopProgress = progressEvery(10*time.Second, func() {
+		q, _ := db.RollupQueueLength(ctx)
+		fmt.Printf("  %s: rolling up, %d queued, %s\n", target, q, time.Since(t1).Round(time.Second))
+	})
+	_, err = db.RollUp(ctx)
+	stopProgress()
+	if err != nil {
+		return nil, err
+	}
+	meta.RollTime = time.Since(t1).Round(time.Second).String()
+	fmt.Printf("%s: rolled up in %s (%.0f messages/s)\n", target, meta.RollTime, float64(n)/time.Since(t1).Seconds())
+	stopTruncating()
+	db.Close() // the size without the log
+	meta.SizeBytes = dirSize(dir)
+	b, _ := json.MarshalIndent(meta, "", "  ")
+	return meta, os.WriteFile(metaPath, b, 0o644)
+}
+
+// progressEvery calls fn every d until the returned stop is called.
+func progressEvery(d time.Duration, fn func()) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(d)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				fn()
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
+}
+
+func dirSize(dir string) int64 {
+	var total int64
+	filepath.Walk(dir, func(_ string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			total += info.Size()
+		}
+		return nil
+	})
+	return total
+}
+
+// rollupQueries serves the filled database with the real binary and times
+// the three questions of the issue over HTTP.
+func rollupQueries(ctx context.Context, target, dir, bin, pgScript, work string, meta *rollupMeta, iterations int) ([]string, error) {
+	env := []string{"SMSTRACK_ADDR=127.0.0.1:0", "SMSTRACK_LOG_LEVEL=info", "SMSTRACK_DB=", "SMSTRACK_DATA=" + filepath.Join(dir, "data")}
+	if target == "postgres" {
+		pg, err := startPostgres(ctx, pgScript, filepath.Join(dir, "pg"))
+		if err != nil {
+			return nil, err
+		}
+		defer pg.stop()
+		env = append(env, "SMSTRACK_DB="+pg.dsn)
+	}
+	key, err := createAPIKey(bin, env)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return nil, err
+	}
+	srv, err := startServer(ctx, target, bin, []string{"serve"}, env, filepath.Join(work, "rollups-query-"+target+".log"))
+	if err != nil {
+		return nil, err
+	}
+	defer srv.stop()
+	c := &apiClient{base: "http://" + srv.addr, key: key, http: &http.Client{Timeout: time.Minute}}
+	end := meta.End
+	queries := []struct{ name, path string }{
+		{"delivery rate by country, 30 days", "/api/v1/stats/delivery?group_by=country&from=%s&to=%s"},
+		{"p99 latency by carrier, 24 h", "/api/v1/stats/delivery?group_by=country,carrier&from=%s&to=%s"},
+		{"top errors, 7 days", "/api/v1/stats/errors?from=%s&to=%s"},
+	}
+	spans := []time.Duration{30 * 24 * time.Hour, 24 * time.Hour, 7 * 24 * time.Hour}
+	lines := []string{fmt.Sprintf("| database | query | requests | p50 | p99 | max | groups | verdict (< %s) |", targetStatsLatency),
+		"|---|---|---:|---:|---:|---:|---:|---|"}
+	for qi, q := range queries {
+		var lat []time.Duration
+		groups := 0
+		for i := -5; i < iterations; i++ { // 5 warm-ups
+			// A different end each time (whole minutes back), so no two
+			// requests are the same.
+			to := end.Add(-time.Duration(max(i, 0)) * time.Minute)
+			path := fmt.Sprintf(q.path, url.QueryEscape(to.Add(-spans[qi]).Format(time.RFC3339)), url.QueryEscape(to.Format(time.RFC3339)))
+			body, d, err := c.get(path)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", path, err)
+			}
+			var out struct {
+				Groups []json.RawMessage `json:"groups"`
+			}
+			if err := json.Unmarshal(body, &out); err != nil || len(out.Groups) == 0 {
+				return nil, fmt.Errorf("%s: unexpected answer %.300s", path, body)
+			}
+			if i >= 0 {
+				lat = append(lat, d)
+				groups = len(out.Groups)
+			}
+		}
+		slices.Sort(lat)
+		p99 := percentile(lat, 99)
+		line := fmt.Sprintf("| %s | %s | %d | %s | %s | %s | %d | %s |", target, q.name, len(lat), fmtDur(percentile(lat, 50)),
+			fmtDur(p99), fmtDur(percentile(lat, 100)), groups, verdict(p99 < targetStatsLatency))
+		fmt.Println(line)
+		lines = append(lines, line)
+	}
+	example, _, err := c.get(fmt.Sprintf(queries[0].path, url.QueryEscape(end.Add(-spans[0]).Format(time.RFC3339)), url.QueryEscape(end.Format(time.RFC3339))))
+	if err == nil {
+		fmt.Printf("  example answer: %.600s\n", example)
+	}
+	return lines, nil
+}
+
+// rollupIngest runs the ingest benchmark's target with rollups off and on,
+// alternated, and compares their throughput.
+func rollupIngest(ctx context.Context, target, bin, pgScript, work string, rounds, conns, maxRequests int, duration time.Duration, seed uint64) ([]string, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	requests, _ := generateCallbacks(maxRequests, defaultMix, seed)
+	rates := map[string][]float64{}
+	var lines []string
+	for round := range rounds {
+		for _, mode := range []string{"off", "on"} {
+			os.Setenv("SMSTRACK_ROLLUPS", mode) // the server inherits the environment
+			r, err := ingestTarget(ctx, target, bin, self, pgScript, work, "", requests, conns, duration)
+			os.Unsetenv("SMSTRACK_ROLLUPS")
+			if err != nil {
+				return nil, err
+			}
+			rates[mode] = append(rates[mode], r.load.perSecond())
+			left := ""
+			if target == "sqlite" && mode == "on" {
+				left = fmt.Sprintf(", %d changes still queued at shutdown", queuedAfter(ctx, filepath.Join(work, "ingest-sqlite", "data", "smstrack.db")))
+			}
+			line := fmt.Sprintf("  %s round %d rollups %-3s: %8.0f acked/s, p99 %s, server CPU %.1f µs/req%s",
+				target, round+1, mode, r.load.perSecond(), fmtDur(percentile(r.load.latencies, 99)), r.cpuPerRequest(), left)
+			fmt.Println(line)
+			lines = append(lines, line)
+		}
+	}
+	mean := func(xs []float64) float64 {
+		s := 0.0
+		for _, x := range xs {
+			s += x
+		}
+		return s / float64(len(xs))
+	}
+	ratio := mean(rates["on"]) / mean(rates["off"])
+	lines = append(lines, fmt.Sprintf("%s ingest: rollups off %.0f/s, on %.0f/s (mean of %d runs each): ratio %.3f, %s (≥ %.2f)",
+		target, mean(rates["off"]), mean(rates["on"]), rounds, ratio, verdict(ratio >= targetRollupIngestRatio), targetRollupIngestRatio))
+	return lines, nil
+}
+
+// queuedAfter reads how many changes a stopped server left for its roller.
+func queuedAfter(ctx context.Context, path string) int64 {
+	db, err := store.OpenNoMigrate(ctx, path)
+	if err != nil {
+		return -1
+	}
+	defer db.Close()
+	n, err := db.RollupQueueLength(ctx)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// truncateLogEvery checkpoints a SQLite database's write-ahead log and
+// truncates it every d, on a connection of its own, until stop is called.
+func truncateLogEvery(path string, d time.Duration) (stop func(), err error) {
+	conn, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=60000")
+	if err != nil {
+		return nil, err
+	}
+	stopTicks := progressEvery(d, func() {
+		if _, err := conn.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+			fmt.Fprintln(os.Stderr, "checkpoint:", err)
+		}
+	})
+	var once sync.Once
+	return func() { once.Do(func() { stopTicks(); conn.Close() }) }, nil
+}
