@@ -34,7 +34,7 @@ func init() {
 		config.Option{Flag: optHealthWindow, Env: "SMSTRACK_HEALTH_WINDOW", Default: "10m",
 			Usage: "serve: the recent window tested against the baseline, at most 1h"},
 		config.Option{Flag: optHealthBaseline, Env: "SMSTRACK_HEALTH_BASELINE", Default: "168h",
-			Usage: "serve: how far back the baseline each dimension is compared with reaches"},
+			Usage: "serve: how far back the baseline each dimension is compared with reaches, from the last midnight (UTC) an hour or more ago"},
 	)
 	serveJobs = append(serveJobs, startHealth)
 }
@@ -56,7 +56,7 @@ func healthConfig(c *config.Config) (health.Config, bool, error) {
 	}{
 		{optHealthInterval, "SMSTRACK_HEALTH_INTERVAL", &cfg.Every, 5 * time.Second, time.Hour},
 		{optHealthWindow, "SMSTRACK_HEALTH_WINDOW", &cfg.Window, time.Minute, health.RecentLimit},
-		{optHealthBaseline, "SMSTRACK_HEALTH_BASELINE", &cfg.Baseline, 3 * time.Hour, 90 * 24 * time.Hour},
+		{optHealthBaseline, "SMSTRACK_HEALTH_BASELINE", &cfg.Baseline, 24 * time.Hour, 90 * 24 * time.Hour},
 	} {
 		v := strings.TrimSpace(c.Get(s.flag))
 		d, err := time.ParseDuration(v)

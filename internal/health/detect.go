@@ -20,9 +20,10 @@ type Config struct {
 	// them still on their way, do not weigh on it.
 	Window    time.Duration
 	SettleLag time.Duration
-	// Baseline is how far back the baseline reaches. It ends on a whole
-	// hour at least BaselineGap before the evaluation, so a degradation
-	// that has just begun is not part of its own baseline.
+	// Baseline is how far back the baseline reaches. It ends at the last
+	// midnight (UTC) at least BaselineGap before the evaluation, so a
+	// degradation that has just begun is not part of its own baseline, the
+	// rollups answer it from whole day cells, and it is read once a day.
 	Baseline    time.Duration
 	BaselineGap time.Duration
 	// FamilyAlpha is the chance of one false alarm per evaluation across
@@ -92,7 +93,7 @@ type Windows struct {
 func (c Config) WindowsAt(at time.Time) Windows {
 	w := Windows{At: at, RecentTo: at.Add(-c.SettleLag).Truncate(time.Minute)}
 	w.RecentFrom = w.RecentTo.Add(-c.Window)
-	w.BaselineTo = at.Add(-c.BaselineGap).Truncate(time.Hour)
+	w.BaselineTo = at.Add(-c.BaselineGap).Truncate(24 * time.Hour)
 	w.BaselineFrom = w.BaselineTo.Add(-c.Baseline)
 	return w
 }

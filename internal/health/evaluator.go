@@ -205,8 +205,8 @@ func (e *Evaluator) Reset() {
 	clear(e.streaks)
 }
 
-// baseline returns the baseline's figures, read once per baseline window
-// (an hour): it moves only on whole hours.
+// baseline returns the baseline's figures, read once per baseline window:
+// it moves only at midnight.
 func (e *Evaluator) baseline(ctx context.Context, w Windows) (*window, error) {
 	if e.base.figures != nil && e.base.from.Equal(w.BaselineFrom) && e.base.to.Equal(w.BaselineTo) {
 		return e.base.figures, nil

@@ -1,6 +1,7 @@
 package health_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -31,10 +32,11 @@ var storeRoutes = []storeRoute{
 // trafficWriter sends messages of the routes through the store as a
 // provider's callbacks would report them.
 type trafficWriter struct {
-	t      *testing.T
-	db     *store.DB
-	n      int
-	events []*smstrack.EventInput
+	t        testing.TB
+	db       *store.DB
+	provider string // "" for twilio
+	n        int
+	events   []*smstrack.EventInput
 }
 
 // message adds one outbound message created at created: sent half a
@@ -55,7 +57,8 @@ func (w *trafficWriter) message(r storeRoute, created time.Time, latency time.Du
 		at     time.Time
 	}{{smstrack.StatusSent, "", sent}, {status, errCode, final}} {
 		payload, _ := json.Marshal(map[string]string{"MessageSid": sid, "MessageStatus": string(e.status), "ErrorCode": e.code})
-		in := &smstrack.EventInput{Key: smstrack.Key{Provider: "twilio", Account: "AC1", ProviderID: sid}, Facts: facts,
+		provider := cmp.Or(w.provider, "twilio")
+		in := &smstrack.EventInput{Key: smstrack.Key{Provider: provider, Account: "AC1", ProviderID: sid}, Facts: facts,
 			Event: smstrack.Event{Status: e.status, ErrorCode: e.code, Source: smstrack.SourceWebhook, ReceivedAt: e.at, Payload: payload}}
 		in.ComputeDedupeKey()
 		w.events = append(w.events, in)
@@ -97,10 +100,13 @@ func TestEvaluatorOnTheStore(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		onset := time.Now().UTC().Truncate(time.Minute)
+		// Yesterday at noon, so the baseline (whole days before the last
+		// midnight an hour or more ago) is the day before, whatever the time.
+		onset := time.Now().UTC().Truncate(24 * time.Hour).Add(-12 * time.Hour)
 		recovery := onset.Add(10 * time.Minute)
 		w := &trafficWriter{t: t, db: db}
-		for i, at := 0, onset.Add(-26*time.Hour); at.Before(onset.Add(-2 * time.Hour)); i, at = i+1, at.Add(2*time.Minute) {
+		day := onset.Truncate(24 * time.Hour)
+		for i, at := 0, day.Add(-24*time.Hour); at.Before(day); i, at = i+1, at.Add(2*time.Minute) {
 			for _, r := range storeRoutes {
 				code := ""
 				if i%50 == 0 {
@@ -194,6 +200,95 @@ func TestEvaluatorOnTheStore(t *testing.T) {
 		}
 		if events[smstrack.EventAlertOpened] != 3 || events[smstrack.EventAlertResolved] != 3 {
 			t.Errorf("webhook events: %v, want 3 opened and 3 resolved", events)
+		}
+	})
+}
+
+// countingSource counts the evaluations that read it.
+type countingSource struct {
+	health.Source
+	reads chan struct{}
+}
+
+func (s countingSource) RouteFigures(ctx context.Context, from, to time.Time) (map[health.Key]health.Figures, error) {
+	select {
+	case s.reads <- struct{}{}:
+	default:
+	}
+	return s.Source.RouteFigures(ctx, from, to)
+}
+
+// watchedLeaser tells each claim of the lease and its outcome.
+type watchedLeaser struct {
+	health.Leaser
+	claims chan bool
+}
+
+func (l watchedLeaser) ClaimLease(ctx context.Context, name, holder string, until time.Time) (bool, error) {
+	ok, err := l.Leaser.ClaimLease(ctx, name, holder, until)
+	select {
+	case l.claims <- ok:
+	default:
+	}
+	return ok, err
+}
+
+// TestOneEvaluatorAtATime runs two evaluators on one database, as two
+// instances would: while the first holds the lease the second only stands
+// by; once the first stops, the second takes over when the lease ends.
+func TestOneEvaluatorAtATime(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		db, err := store.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		cfg := health.DefaultConfig()
+		cfg.Every = 50 * time.Millisecond
+		log := slog.New(slog.NewTextHandler(io.Discard, nil))
+		start := func(name string) (reads chan struct{}, claims chan bool, stop func()) {
+			reads, claims = make(chan struct{}, 100), make(chan bool, 100)
+			ev, err := health.NewEvaluator(countingSource{health.RollupSource{Rollups: db}, reads}, db, cfg, log)
+			if err != nil {
+				t.Fatal(err)
+			}
+			runCtx, cancel := context.WithCancel(ctx)
+			done := make(chan struct{})
+			go func() { defer close(done); ev.Run(runCtx, watchedLeaser{db, claims}, name) }()
+			return reads, claims, func() { cancel(); <-done }
+		}
+		wait := func(what string, c <-chan bool, want bool) {
+			t.Helper()
+			timeout := time.After(10 * time.Second)
+			for {
+				select {
+				case got := <-c:
+					if got == want {
+						return
+					}
+				case <-timeout:
+					t.Fatalf("timed out waiting for %s", what)
+				}
+			}
+		}
+		readsA, claimsA, stopA := start("a")
+		wait("a to hold the lease", claimsA, true)
+		<-readsA
+		readsB, claimsB, stopB := start("b")
+		defer stopB()
+		for range 3 {
+			wait("b to be refused", claimsB, false)
+		}
+		if n := len(readsB); n != 0 {
+			t.Fatalf("b evaluated %d times while a held the lease", n)
+		}
+		stopA()
+		wait("b to take over", claimsB, true)
+		select {
+		case <-readsB:
+		case <-time.After(10 * time.Second):
+			t.Fatal("b holds the lease but does not evaluate")
 		}
 	})
 }
