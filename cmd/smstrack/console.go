@@ -5,16 +5,19 @@ import (
 	"strings"
 
 	"github.com/smstrack/smstrack/internal/config"
+	"github.com/smstrack/smstrack/internal/content"
 	"github.com/smstrack/smstrack/internal/web"
 )
 
 // consoleOptions are the console's settings: the public URL for its
 // cookies, and the configuration it shows read-only, secrets masked.
-func consoleOptions(c *config.Config) web.Options {
+func consoleOptions(c *config.Config, prices content.PriceTable) web.Options {
 	return web.Options{
-		PublicURL: c.PublicURL,
-		Settings:  consoleSettings(c),
-		Retention: web.Retention{Days: c.RetentionDays, DeleteMessages: c.RetentionDelete},
+		PublicURL:     c.PublicURL,
+		DefaultRegion: c.DefaultRegion,
+		Prices:        prices,
+		Settings:      consoleSettings(c),
+		Retention:     web.Retention{Days: c.RetentionDays, DeleteMessages: c.RetentionDelete},
 	}
 }
 

@@ -203,7 +203,7 @@ func newMux(c *config.Config, accounts map[string]string, apiOpts api.Options, d
 		}
 	}
 	api.New(db, ing, log, apiOpts).Register(mux)
-	console, err := web.New(db, log, consoleOptions(c))
+	console, err := web.New(db, log, consoleOptions(c, apiOpts.Prices))
 	if err != nil {
 		return nil, err
 	}

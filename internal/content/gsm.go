@@ -57,3 +57,8 @@ func gsmSeptets(r rune) int {
 	}
 	return 0
 }
+
+// GSMSeptets reports how many septets r costs in GSM-7: 1 in the basic
+// table, 2 in the extension table, 0 when it has no GSM-7 form. The
+// console's content inspector marks each character of a body by it.
+func GSMSeptets(r rune) int { return gsmSeptets(r) }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
 	"path"
 	"slices"
@@ -37,6 +38,7 @@ func parseTemplates(a *assets) (templates, error) {
 			return u != nil && u.Role.Allows(smstrack.Role(role))
 		},
 	}
+	maps.Copy(funcs, dataFuncs) // the data pages' formatting (pages.go)
 	names, err := fs.Glob(files, "templates/*.html")
 	if err != nil {
 		return nil, err

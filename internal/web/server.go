@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/content"
 )
 
 // Store is what the console reads and writes: messages and everything the
@@ -29,6 +30,11 @@ type Options struct {
 	Settings []Setting
 	// Retention describes the retention policy in force, for the settings page.
 	Retention Retention
+	// DefaultRegion reads numbers typed without a country code in the
+	// data pages' filters, as the API does (SMSTRACK_DEFAULT_REGION).
+	DefaultRegion string
+	// Prices estimate what a message cost, on its details page.
+	Prices content.PriceTable
 	// Now is the clock; time.Now when nil. Tests move it.
 	Now func() time.Time
 }

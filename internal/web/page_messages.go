@@ -1,0 +1,165 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/phone"
+)
+
+func init() {
+	page("GET /messages", viewer, (*Server).messagesPage)
+	page("GET /messages.csv", viewer, (*Server).messagesCSV)
+}
+
+// searchWindow bounds a text search without a start date: the body is
+// matched with LIKE '%text%', which no index serves, so the newest
+// messages are read until a page is full. Reading at most a week keeps a
+// search on millions of messages fast; a start date widens it on purpose.
+const searchWindow = 7 * 24 * time.Hour
+
+// messageParams are the filters of the messages page and its CSV export.
+var messageParams = []string{"q", "status", "direction", "from", "to", "error_code", "encoding", "tag",
+	"created_after", "created_before", "provider", "country", "carrier", "cursor"}
+
+// messageForm is the filter form as typed, shown back in the form.
+type messageForm struct {
+	Q, Status, Direction, From, To, ErrorCode, Encoding, Tag string
+	CreatedAfter, CreatedBefore, Provider, Country, Carrier  string
+}
+
+// more reports whether a filter of the folded part of the form is set, so
+// it opens.
+func (f messageForm) More() bool {
+	return f.Provider != "" || f.Country != "" || f.Carrier != "" || f.Tag != "" || f.Encoding != ""
+}
+
+// messagesData is what the messages page shows.
+type messagesData struct {
+	Form     messageForm
+	Statuses []smstrack.Status
+	Messages []*smstrack.Message
+	// Window is the start a text search was bounded to; zero when not.
+	Window  time.Time
+	Next    string // the URL of the next (older) page; "" at the end
+	First   string // the URL of the first page, when not on it
+	Export  string // the URL of the CSV export of the filtered list
+	Filters bool   // a filter is set
+}
+
+// messageFilter reads the page's filters. Numbers are matched in the E.164
+// form they are stored in, whatever form they were typed in; a text search
+// without a start date looks back searchWindow from now.
+func (s *Server) messageFilter(q url.Values) (smstrack.MessageFilter, messageForm, time.Time, error) {
+	form := messageForm{Q: q.Get("q"), Status: q.Get("status"), Direction: q.Get("direction"), From: q.Get("from"),
+		To: q.Get("to"), ErrorCode: q.Get("error_code"), Encoding: q.Get("encoding"), Tag: q.Get("tag"),
+		CreatedAfter: q.Get("created_after"), CreatedBefore: q.Get("created_before"), Provider: q.Get("provider"),
+		Country: q.Get("country"), Carrier: q.Get("carrier")}
+	var f smstrack.MessageFilter
+	var window time.Time
+	if err := checkParams(q, messageParams...); err != nil {
+		return f, form, window, err
+	}
+	trim := strings.TrimSpace
+	if v := trim(form.Status); v != "" {
+		st, err := smstrack.ParseStatus(v)
+		if err != nil {
+			return f, form, window, smstrack.FieldError("status", "unknown status %q", v)
+		}
+		f.Status = st
+	}
+	d, err := smstrack.ParseDirection(form.Direction)
+	if err != nil {
+		return f, form, window, smstrack.FieldError("direction", "direction must be outbound or inbound")
+	}
+	f.Direction = d
+	f.From = phone.Normalize(trim(form.From), s.opts.DefaultRegion)
+	f.To = phone.Normalize(trim(form.To), s.opts.DefaultRegion)
+	f.ErrorCode, f.Provider, f.Carrier = trim(form.ErrorCode), trim(form.Provider), trim(form.Carrier)
+	f.Country = strings.ToUpper(trim(form.Country))
+	f.Query = trim(form.Q)
+	switch strings.ToUpper(strings.ReplaceAll(trim(form.Encoding), "_", "-")) {
+	case "":
+	case "GSM-7", "GSM7":
+		f.Encoding = "GSM-7"
+	case "UCS-2", "UCS2":
+		f.Encoding = "UCS-2"
+	default:
+		return f, form, window, smstrack.FieldError("encoding", "encoding must be GSM-7 or UCS-2")
+	}
+	if v := trim(form.Tag); v != "" {
+		k, val, ok := strings.Cut(v, ":")
+		if !ok {
+			k, val, ok = strings.Cut(v, "=")
+		}
+		if !ok || strings.TrimSpace(k) == "" {
+			return f, form, window, smstrack.FieldError("tag", "tag must be key:value, such as campaign:spring")
+		}
+		f.Tags = map[string]string{strings.TrimSpace(k): strings.TrimSpace(val)}
+	}
+	for _, d := range []struct {
+		field string
+		typed *string
+		t     *time.Time
+	}{{"created_after", &form.CreatedAfter, &f.CreatedAfter}, {"created_before", &form.CreatedBefore, &f.CreatedBefore}} {
+		if strings.TrimSpace(*d.typed) != "" {
+			t, err := parseWhen(d.field, *d.typed)
+			if err != nil {
+				return f, form, window, err
+			}
+			*d.t, *d.typed = t, t.Format(localTimeLayout)
+		}
+	}
+	if !f.CreatedAfter.IsZero() && !f.CreatedBefore.IsZero() && !f.CreatedAfter.Before(f.CreatedBefore) {
+		return f, form, window, smstrack.FieldError("created_after", "the start date must be before the end date")
+	}
+	if f.Query != "" && f.CreatedAfter.IsZero() {
+		end := s.opts.Now()
+		if !f.CreatedBefore.IsZero() {
+			end = f.CreatedBefore
+		}
+		f.CreatedAfter = end.Add(-searchWindow).UTC()
+		window = f.CreatedAfter
+	}
+	f.Cursor = q.Get("cursor")
+	return f, form, window, nil
+}
+
+func (s *Server) messagesPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f, form, window, err := s.messageFilter(q)
+	d := messagesData{Form: form, Statuses: smstrack.Statuses[:], Window: window}
+	filters := slices.Clone(q["cursor"])
+	q.Del("cursor")
+	d.Filters = len(pageURL("", q)) > 0
+	d.Export = pageURL("/messages.csv", q)
+	if len(filters) > 0 {
+		d.First = pageURL("/messages", q)
+	}
+	if err != nil {
+		s.render(w, r, http.StatusBadRequest, "messages", view{Title: "Messages", Error: smstrack.ErrorMessage(err), Data: d})
+		return
+	}
+	list, next, err := s.store.ListMessages(r.Context(), f)
+	if smstrack.ErrorCode(err) == smstrack.EINVALID {
+		s.render(w, r, http.StatusBadRequest, "messages", view{Title: "Messages", Error: smstrack.ErrorMessage(err), Data: d})
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Messages = list
+	if next != "" {
+		nq := url.Values{}
+		for k, v := range q {
+			nq[k] = v
+		}
+		nq.Set("cursor", next)
+		d.Next = pageURL("/messages", nq)
+	}
+	s.render(w, r, http.StatusOK, "messages", view{Title: "Messages", Data: d})
+}
