@@ -2,8 +2,8 @@ package web
 
 import (
 	"encoding/csv"
-	"html"
 	"fmt"
+	"html"
 	"net/http"
 	"strings"
 	"testing"

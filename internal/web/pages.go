@@ -26,6 +26,7 @@ var dataFuncs = template.FuncMap{
 	"errorInfo":   smstrack.ExplainError,
 	"dash":        dash,
 	"arrow":       directionArrow,
+	"rangeLink":   rangeLink,
 }
 
 // statusClass is the badge class of a status: ok for the delivered
