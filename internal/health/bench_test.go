@@ -105,9 +105,11 @@ func BenchmarkEvaluate(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := ev.Evaluate(ctx, at); err != nil {
+				rep, err := ev.Evaluate(ctx, at)
+				if err != nil {
 					b.Fatal(err)
 				}
+				b.Logf("%d tests", rep.Tests)
 				for b.Loop() {
 					if rep, err := ev.Evaluate(ctx, at); err != nil || rep.Tests == 0 {
 						b.Fatalf("%v, %+v", err, rep)
