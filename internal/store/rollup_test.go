@@ -385,3 +385,59 @@ func rawDB(t *testing.T, dsn string) *sql.DB {
 	t.Cleanup(func() { raw.Close() })
 	return raw
 }
+
+// TestRollupsWithTwoInstances runs two stores on one database, as two
+// servers would: each ingests half of a chaotic stream and runs its roller
+// at random points, concurrently. One roller is active at a time, nothing
+// is applied twice, and the cells end exact.
+func TestRollupsWithTwoInstances(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		dbs := []*store.DB{open(t, dsn), open(t, dsn)}
+		c := &chaos{rng: rand.New(rand.NewPCG(3, 5)), now: time.Now().UTC()}
+		for i := range 200 {
+			c.message(i)
+		}
+		c.shuffleLocally(30)
+		errs := make(chan error, 2)
+		for w, db := range dbs {
+			go func() {
+				rng := rand.New(rand.NewPCG(uint64(w), 9))
+				for start := w * 10; start < len(c.sends); start += 20 {
+					batch := c.sends[start:min(start+10, len(c.sends))]
+					if _, err := db.ApplyEvents(ctx, batch); err != nil {
+						errs <- err
+						return
+					}
+					if rng.IntN(3) == 0 {
+						if _, err := db.RollUp(ctx); err != nil {
+							errs <- err
+							return
+						}
+					}
+				}
+				errs <- nil
+			}()
+		}
+		for range dbs {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, db := range dbs {
+			if _, err := db.RollUp(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, err := dbs[0].RollupQueueLength(ctx); err != nil || n != 0 {
+			t.Fatalf("queue after both rollers: %d, %v", n, err)
+		}
+		diffs, err := dbs[1].VerifyRollups(ctx, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range diffs {
+			t.Error(d)
+		}
+	})
+}
