@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/smstrack/smstrack/internal/store"
@@ -163,60 +164,30 @@ func rollupFill(ctx context.Context, target, dir, pgScript string, n int, seed u
 	meta := &rollupMeta{Messages: n, End: end}
 
 	t0 := time.Now()
-	batches := make(chan []*store.BulkMessage, workers*2)
-	errc := make(chan error, workers)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	done := 0
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for b := range batches {
-				if err := db.BulkInsert(ctx, b); err != nil {
-					errc <- err
-					for range batches {
-					}
-					return
-				}
-				mu.Lock()
-				done += len(b)
-				mu.Unlock()
-			}
-		}()
-	}
+	var loaded atomic.Int64
 	stopProgress := progressEvery(10*time.Second, func() {
-		mu.Lock()
-		d := done
-		mu.Unlock()
-		fmt.Printf("  %s: %d messages loaded in %s\n", target, d, time.Since(t0).Round(time.Second))
+		fmt.Printf("  %s: %d messages loaded in %s\n", target, loaded.Load(), time.Since(t0).Round(time.Second))
 	})
 	g := newRollupGenerator(seed, end, n)
 	const batchSize = 5000
-	batch := make([]*store.BulkMessage, 0, batchSize)
-	var fillErr error
-	for i := 0; i < n && fillErr == nil && ctx.Err() == nil; i++ {
-		batch = append(batch, g.message(i))
-		if len(batch) == batchSize || i == n-1 {
-			select {
-			case batches <- batch:
-			case fillErr = <-errc:
+	err = inParallel(ctx, workers, func(yield func([]*store.BulkMessage) bool) {
+		for start := 0; start < n; start += batchSize {
+			batch := make([]*store.BulkMessage, 0, batchSize)
+			for i := start; i < min(start+batchSize, n); i++ {
+				batch = append(batch, g.message(i))
 			}
-			batch = make([]*store.BulkMessage, 0, batchSize)
+			if !yield(batch) {
+				return
+			}
 		}
-	}
-	close(batches)
-	wg.Wait()
+	}, func(b []*store.BulkMessage) error {
+		err := db.BulkInsert(ctx, b)
+		loaded.Add(int64(len(b)))
+		return err
+	})
 	stopProgress()
-	if fillErr == nil {
-		select {
-		case fillErr = <-errc:
-		default:
-			fillErr = ctx.Err()
-		}
-	}
-	if fillErr != nil {
-		return nil, fillErr
+	if err != nil {
+		return nil, err
 	}
 	meta.LoadTime = time.Since(t0).Round(time.Second).String()
 	fmt.Printf("%s: loaded %d messages in %s\n", target, n, meta.LoadTime)
@@ -413,4 +384,44 @@ func truncateLogEvery(path string, d time.Duration) (stop func(), err error) {
 	})
 	var once sync.Once
 	return func() { once.Do(func() { stopTicks(); conn.Close() }) }, nil
+}
+
+// inParallel hands what produce yields to workers running consume, and
+// returns the first error (after which production stops) or ctx's.
+func inParallel[T any](ctx context.Context, workers int, produce func(yield func(T) bool), consume func(T) error) error {
+	work := make(chan T, workers)
+	var first error
+	var once sync.Once
+	failed := make(chan struct{})
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for item := range work {
+				select {
+				case <-failed:
+					continue // drain: the producer is stopping
+				default:
+				}
+				if err := consume(item); err != nil {
+					once.Do(func() { first = err; close(failed) })
+				}
+			}
+		}()
+	}
+	produce(func(item T) bool {
+		select {
+		case work <- item:
+			return ctx.Err() == nil
+		case <-failed:
+			return false
+		}
+	})
+	close(work)
+	wg.Wait()
+	if first != nil {
+		return first
+	}
+	return ctx.Err()
 }

@@ -250,8 +250,12 @@ func (db *DB) rollBatch(ctx context.Context, limit int) (int, error) {
 // returns how many it took and the distinct message ids, in order. The
 // delete is undone if the transaction fails, so nothing is lost.
 func (db *DB) claimQueued(ctx context.Context, tx *sql.Tx, limit int) (int, []int64, error) {
-	rows, err := tx.QueryContext(ctx, db.dialect.q(`DELETE FROM rollup_queue WHERE id IN
-		(SELECT id FROM rollup_queue ORDER BY id LIMIT ?) RETURNING message_id`), limit)
+	// A range, not IN (subquery): PostgreSQL would plan the latter as a
+	// scan of the whole queue. Entries below the bound that commit after
+	// the delete starts are not seen, so not deleted: they wait for the
+	// next batch, and what is returned is exactly what was deleted.
+	rows, err := tx.QueryContext(ctx, db.dialect.q(`DELETE FROM rollup_queue WHERE id <=
+		(SELECT MAX(id) FROM (SELECT id FROM rollup_queue ORDER BY id LIMIT ?) q) RETURNING message_id`), limit)
 	if err != nil {
 		return 0, nil, fmt.Errorf("store: claim rollup queue: %w", err)
 	}
