@@ -184,16 +184,33 @@ func (db *DB) LinkStats(ctx context.Context, code string) (*links.Stats, error) 
 
 // MessageLinks returns a message's links with their counts, in body order.
 func (db *DB) MessageLinks(ctx context.Context, messageID int64) ([]links.Stats, error) {
-	rows, err := db.reader.QueryContext(ctx, db.dialect.q(linkStatsQuery+"WHERE l.message_id = ? ORDER BY l.position, l.id"), messageID)
+	return db.queryLinkStats(ctx, "message links", linkStatsQuery+"WHERE l.message_id = ? ORDER BY l.position, l.id", messageID)
+}
+
+// RecentLinks returns up to limit links with their counts, newest first,
+// those made before the link with id beforeID when it is not 0: the
+// console's list of links, paged by id.
+func (db *DB) RecentLinks(ctx context.Context, limit int, beforeID int64) ([]links.Stats, error) {
+	q, args := linkStatsQuery, []any{}
+	if beforeID > 0 {
+		q += "WHERE l.id < ? "
+		args = append(args, beforeID)
+	}
+	return db.queryLinkStats(ctx, "recent links", q+"ORDER BY l.id DESC LIMIT ?", append(args, limit)...)
+}
+
+// queryLinkStats runs a linkStatsQuery; what names it in errors.
+func (db *DB) queryLinkStats(ctx context.Context, what, q string, args ...any) ([]links.Stats, error) {
+	rows, err := db.reader.QueryContext(ctx, db.dialect.q(q), args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: message links: %w", err)
+		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
 	defer rows.Close()
 	out := []links.Stats{}
 	for rows.Next() {
 		s, err := scanLinkStats(rows)
 		if err != nil {
-			return nil, fmt.Errorf("store: message links: %w", err)
+			return nil, fmt.Errorf("store: %s: %w", what, err)
 		}
 		out = append(out, s)
 	}

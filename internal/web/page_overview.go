@@ -83,22 +83,23 @@ func (q overviewQuery) values() url.Values {
 	return v
 }
 
-// rangeLink is the overview over one of the picker's ranges, with the
-// same filters.
-func rangeLink(q overviewQuery, key string) string {
+// rangeLink is the page at path over one of the picker's ranges, with
+// the same filters.
+func rangeLink(path string, q overviewQuery, key string) string {
 	v := url.Values{"provider": {q.Provider}, "sender": {q.Sender}, "country": {q.Country}, "carrier": {q.Carrier}}
 	if key != defaultRange {
 		v.Set("range", key)
 	}
-	return pageURL("/", v)
+	return pageURL(path, v)
 }
 
-// parseOverview reads the range and filters of the overview.
-func (s *Server) parseOverview(q url.Values) (overviewQuery, error) {
+// parseOverview reads the range and filters of the overview, which the
+// errors page shares; extra names the parameters a page adds.
+func (s *Server) parseOverview(q url.Values, extra ...string) (overviewQuery, error) {
 	o := overviewQuery{Provider: strings.TrimSpace(q.Get("provider")), Sender: strings.TrimSpace(q.Get("sender")),
 		Country: strings.ToUpper(strings.TrimSpace(q.Get("country"))), Carrier: strings.TrimSpace(q.Get("carrier")),
 		FromText: q.Get("from"), ToText: q.Get("to")}
-	if err := checkParams(q, "range", "from", "to", "provider", "sender", "country", "carrier"); err != nil {
+	if err := checkParams(q, append([]string{"range", "from", "to", "provider", "sender", "country", "carrier"}, extra...)...); err != nil {
 		return o, err
 	}
 	now := s.opts.Now().UTC()
@@ -419,10 +420,24 @@ func breakdownOf(d insight.Dimension, groups []insight.Group, sent int64, q over
 var breakdownTitles = map[insight.Dimension]string{insight.DimProvider: "By provider", insight.DimSender: "By sender",
 	insight.DimCountry: "By country", insight.DimCarrier: "By carrier"}
 
+// rangeForm is what the range picker and filters draw (partials/range.html).
+type rangeForm struct {
+	Path   string // the page the form is on
+	Q      overviewQuery
+	Ranges []overviewRange
+	Code   string      // the errors page's code, kept across ranges
+	Lists  []breakdown // values offered in the filters
+}
+
+// Filtered reports whether a dimension filter is set.
+func (q overviewQuery) Filtered() bool {
+	return q.Provider != "" || q.Sender != "" || q.Country != "" || q.Carrier != ""
+}
+
 // overviewData is what the overview's page carries besides its data.
 type overviewData struct {
 	Q        overviewQuery
-	Ranges   []overviewRange
+	Range    rangeForm
 	O        *overview
 	JSON     template.JS // O, for the charts' script: encoding/json escapes <, > and &
 	Endpoint string      // where the script polls for updates
@@ -432,7 +447,7 @@ type overviewData struct {
 
 func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request) {
 	q, err := s.parseOverview(r.URL.Query())
-	d := overviewData{Q: q, Ranges: overviewRanges, Filtered: q.Provider != "" || q.Sender != "" || q.Country != "" || q.Carrier != ""}
+	d := overviewData{Q: q, Range: rangeForm{Path: "/", Q: q, Ranges: overviewRanges}, Filtered: q.Filtered()}
 	if err != nil {
 		s.render(w, r, http.StatusBadRequest, "overview", view{Title: "Overview", Error: smstrack.ErrorMessage(err), Data: d})
 		return
@@ -451,6 +466,7 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	d.Range.Lists = d.O.Tables
 	b, err := json.Marshal(d.O)
 	if err != nil {
 		s.serverError(w, r, err)

@@ -27,6 +27,8 @@ var dataFuncs = template.FuncMap{
 	"dash":        dash,
 	"arrow":       directionArrow,
 	"rangeLink":   rangeLink,
+	"alertValue":  alertValue,
+	"candidates":  candidates,
 }
 
 // statusClass is the badge class of a status: ok for the delivered
