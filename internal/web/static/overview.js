@@ -39,7 +39,7 @@
   }
 
   function line(label, color, extra) {
-    return Object.assign({ label: label, stroke: color, width: 2, points: { show: false }, spanGaps: false }, extra || {});
+    return Object.assign({ label: label, stroke: color, width: 2, spanGaps: false }, extra || {});
   }
 
   // Each chart: its element, its series and how to take its data from state.
@@ -122,7 +122,7 @@
       var body = document.createElement("tbody");
       t.rows.forEach(function (r) {
         var row = body.insertRow();
-        cell(row, r.value || "—", "", r.link);
+        cell(row, r.value || "—", "", r.value ? r.link : "");
         cell(row, count(r.sent), "num");
         cell(row, pct(r.share), "num");
         cell(row, pct(r.delivery_rate), "num");
