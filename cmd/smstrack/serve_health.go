@@ -32,7 +32,7 @@ func init() {
 		config.Option{Flag: optHealthInterval, Env: "SMSTRACK_HEALTH_INTERVAL", Default: def.Every.String(),
 			Usage: "serve: how often health is evaluated"},
 		config.Option{Flag: optHealthWindow, Env: "SMSTRACK_HEALTH_WINDOW", Default: "10m",
-			Usage: "serve: the recent window tested against the baseline, at most 1h"},
+			Usage: "serve: the recent window tested against the baseline, at most 1h (values with too little traffic in it are tested on the last hour)"},
 		config.Option{Flag: optHealthBaseline, Env: "SMSTRACK_HEALTH_BASELINE", Default: "168h",
 			Usage: "serve: how far back the baseline each dimension is compared with reaches, from the last midnight (UTC) an hour or more ago"},
 	)
@@ -64,6 +64,9 @@ func healthConfig(c *config.Config) (health.Config, bool, error) {
 			return cfg, false, usageError(fmt.Sprintf("invalid value %q for --%s (%s): want a duration from %s to %s", v, s.flag, s.env, s.min, s.max))
 		}
 		*s.dst = d
+	}
+	if cfg.Window >= cfg.LongWindow {
+		cfg.LongWindow = 0 // the window is already as long as the long one
 	}
 	return cfg, true, cfg.Validate()
 }

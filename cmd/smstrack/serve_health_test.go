@@ -15,12 +15,16 @@ func TestHealthSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg, on, err := healthConfig(c)
-	if err != nil || !on || cfg.Every != time.Minute || cfg.Window != 10*time.Minute || cfg.Baseline != 7*24*time.Hour {
+	if err != nil || !on || cfg.Every != time.Minute || cfg.Window != 10*time.Minute || cfg.LongWindow != time.Hour || cfg.Baseline != 7*24*time.Hour {
 		t.Errorf("defaults: %+v %v %v", cfg, on, err)
 	}
 	c, _, _ = config.Parse("serve", []string{"--health-interval", "30s", "--health-window", "15m"}, env(map[string]string{"SMSTRACK_HEALTH_BASELINE": "72h"}))
 	if cfg, _, err := healthConfig(c); err != nil || cfg.Every != 30*time.Second || cfg.Window != 15*time.Minute || cfg.Baseline != 72*time.Hour {
 		t.Errorf("set: %+v %v", cfg, err)
+	}
+	c, _, _ = config.Parse("serve", []string{"--health-window", "1h"}, env(nil))
+	if cfg, _, err := healthConfig(c); err != nil || cfg.Window != time.Hour || cfg.LongWindow != 0 {
+		t.Errorf("an hour's window: %+v %v", cfg, err)
 	}
 	c, _, _ = config.Parse("serve", nil, env(map[string]string{"SMSTRACK_HEALTH": "off"}))
 	if _, on, err := healthConfig(c); on || err != nil {

@@ -20,6 +20,10 @@ type Config struct {
 	// them still on their way, do not weigh on it.
 	Window    time.Duration
 	SettleLag time.Duration
+	// LongWindow, ending where Window ends, tests the dimension values
+	// with too little traffic in Window to be tested: later, but tested.
+	// 0 turns it off.
+	LongWindow time.Duration
 	// Baseline is how far back the baseline reaches. It ends at the last
 	// midnight (UTC) at least BaselineGap before the evaluation, so a
 	// degradation that has just begun is not part of its own baseline, the
@@ -53,6 +57,7 @@ func DefaultConfig() Config {
 	return Config{
 		Every:           time.Minute,
 		Window:          10 * time.Minute,
+		LongWindow:      time.Hour,
 		SettleLag:       time.Minute,
 		Baseline:        7 * 24 * time.Hour,
 		BaselineGap:     time.Hour,
@@ -72,6 +77,8 @@ func (c Config) Validate() error {
 	switch {
 	case c.Every <= 0 || c.Window <= 0 || c.SettleLag < 0 || c.Baseline <= 0 || c.BaselineGap < 0:
 		return fmt.Errorf("health: durations must be positive")
+	case c.LongWindow != 0 && c.LongWindow <= c.Window:
+		return fmt.Errorf("health: the long window must be longer than the window")
 	case c.FamilyAlpha <= 0 || c.FamilyAlpha >= 1 || c.ResolveAlpha <= 0 || c.ResolveAlpha >= 1:
 		return fmt.Errorf("health: significance levels must be between 0 and 1")
 	case c.OpenAfter < 1 || c.ResolveAfter < 1:
@@ -86,6 +93,7 @@ func (c Config) Validate() error {
 type Windows struct {
 	At                       time.Time
 	RecentFrom, RecentTo     time.Time
+	LongFrom                 time.Time // the long window ends at RecentTo; zero when off
 	BaselineFrom, BaselineTo time.Time
 }
 
@@ -93,6 +101,9 @@ type Windows struct {
 func (c Config) WindowsAt(at time.Time) Windows {
 	w := Windows{At: at, RecentTo: at.Add(-c.SettleLag).Truncate(time.Minute)}
 	w.RecentFrom = w.RecentTo.Add(-c.Window)
+	if c.LongWindow > 0 {
+		w.LongFrom = w.RecentTo.Add(-c.LongWindow)
+	}
 	w.BaselineTo = at.Add(-c.BaselineGap).Truncate(24 * time.Hour)
 	w.BaselineFrom = w.BaselineTo.Add(-c.Baseline)
 	return w
@@ -111,12 +122,19 @@ type Finding struct {
 	// ExplainedBy names the finding that explains this one's significance
 	// (see explain); it then is not Significant.
 	ExplainedBy string
+	// long: tested on the long window, the short one having too little traffic.
+	long bool
 }
 
 // ID identifies what a finding is about, the same across evaluations.
-func (f Finding) ID() string {
-	return string(f.Dimension) + "|" + f.Key.Provider + "|" + f.Key.Sender + "|" + f.Key.Country + "|" + f.Key.Carrier + "|" + string(f.Metric)
+type ID struct {
+	Dimension smstrack.AlertDimension
+	Key       Key
+	Metric    smstrack.AlertMetric
 }
+
+// ID returns the finding's ID.
+func (f Finding) ID() ID { return ID{f.Dimension, f.Key, f.Metric} }
 
 // Summary says what a finding found, in words.
 func (f Finding) Summary() string {
@@ -139,23 +157,50 @@ func fmtMillis(ms float64) string {
 	return time.Duration(ms * float64(time.Millisecond)).Round(time.Millisecond * 100).String()
 }
 
-// detect tests every dimension value with enough data in both windows,
-// judges the findings against the Bonferroni-corrected level, and leaves
-// significant only those no other finding explains (see explain).
-func (c Config) detect(w Windows, baseline, recent *window) []Finding {
-	out := make([]Finding, 0, 8*len(recent.routes))
+// recents are the recent windows of an evaluation: the short one and the
+// long one (nil when off).
+type recents struct{ short, long *window }
+
+// of returns the window a finding was tested on.
+func (r recents) of(long bool) *window {
+	if long {
+		return r.long
+	}
+	return r.short
+}
+
+// values lists the values of dimension d with recent traffic, in order.
+func (r recents) values(d smstrack.AlertDimension) []Key {
+	all := r.short.dims[d]
+	if r.long != nil {
+		all = r.long.dims[d] // the long window holds the short one
+	}
+	keys := make([]Key, 0, len(all))
+	for k := range all {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, Key.compare)
+	return keys
+}
+
+// detect tests every dimension value with enough data in the baseline and
+// a recent window, judges the findings against the Bonferroni-corrected
+// level, and leaves significant only those no other finding explains (see
+// explain).
+func (c Config) detect(w Windows, baseline *window, recent recents) []Finding {
+	values, n := map[smstrack.AlertDimension][]Key{}, 0
 	for _, d := range smstrack.AlertDimensions {
-		keys := make([]Key, 0, len(recent.dims[d]))
-		for k := range recent.dims[d] {
-			keys = append(keys, k)
-		}
-		slices.SortFunc(keys, Key.compare)
-		for _, k := range keys {
+		values[d] = recent.values(d)
+		n += len(values[d])
+	}
+	out := make([]Finding, 0, 12*n) // delivery, latency and the error categories (nine) of each value
+	for _, d := range smstrack.AlertDimensions {
+		for _, k := range values[d] {
 			base, ok := baseline.dims[d][k]
 			if !ok {
 				continue
 			}
-			out = c.test(out, d, k, base, recent.dims[d][k])
+			out = c.test(out, d, k, base, recent, nil)
 		}
 	}
 	alpha := c.FamilyAlpha / float64(max(1, len(out)))
@@ -167,21 +212,19 @@ func (c Config) detect(w Windows, baseline, recent *window) []Finding {
 }
 
 // retest tests an open alert's metric on its dimension value; ok is false
-// when either window lacks the traffic to.
-func (c Config) retest(w Windows, a *smstrack.Alert, baseline, recent *window, alpha float64) (Finding, bool) {
+// when the windows lack the traffic to.
+func (c Config) retest(w Windows, a *smstrack.Alert, baseline *window, recent recents, alpha float64) (Finding, bool) {
 	k := KeyFromMap(a.Key)
-	base, ok1 := baseline.dims[a.Dimension][k]
-	rec, ok2 := recent.dims[a.Dimension][k]
-	if !ok1 || !ok2 {
-		return Finding{}, false
-	}
-	ev, ok := c.evidence(a.Metric, base, rec, c.MinRecent)
+	base, ok := baseline.dims[a.Dimension][k]
 	if !ok {
 		return Finding{}, false
 	}
-	f := Finding{Dimension: a.Dimension, Key: k, Metric: a.Metric, Evidence: ev}
-	c.stamp(&f, w, 1, alpha)
-	return f, true
+	fs := c.test(nil, a.Dimension, k, base, recent, []smstrack.AlertMetric{a.Metric})
+	if len(fs) == 0 {
+		return Finding{}, false
+	}
+	c.stamp(&fs[0], w, 1, alpha)
+	return fs[0], true
 }
 
 // stamp completes a finding's evidence with its windows and level, and
@@ -189,6 +232,9 @@ func (c Config) retest(w Windows, a *smstrack.Alert, baseline, recent *window, a
 func (c Config) stamp(f *Finding, w Windows, tests int, alpha float64) {
 	f.Evidence.EvaluatedAt, f.Evidence.Tests, f.Evidence.Alpha = w.At, tests, alpha
 	f.Evidence.WindowFrom, f.Evidence.WindowTo = w.RecentFrom, w.RecentTo
+	if f.long {
+		f.Evidence.WindowFrom = w.LongFrom
+	}
 	f.Evidence.BaselineFrom, f.Evidence.BaselineTo = w.BaselineFrom, w.BaselineTo
 	f.Significant, f.Clear = c.judge(f.Metric, f.Evidence, alpha)
 }
@@ -218,19 +264,33 @@ func (c Config) effect(m smstrack.AlertMetric, e smstrack.AlertEvidence) (large,
 	return change >= c.MinRateChange, change >= c.MinRateChange/2
 }
 
-// test runs the tests of one dimension value: delivery rate, each error
-// category seen in either window, and latency.
-func (c Config) test(out []Finding, d smstrack.AlertDimension, k Key, base, recent Figures) []Finding {
+// test runs the tests of one dimension value (the metrics given, or
+// delivery rate, each error category seen in either window, and latency),
+// each on the short window when it has the traffic, else on the long one.
+func (c Config) test(out []Finding, d smstrack.AlertDimension, k Key, base Figures, recent recents, metrics []smstrack.AlertMetric) []Finding {
+	short := recent.short.dims[d][k]
+	var long Figures
+	if recent.long != nil {
+		long = recent.long.dims[d][k]
+	}
 	add := func(m smstrack.AlertMetric) {
-		if ev, ok := c.evidence(m, base, recent, c.MinRecent); ok {
+		if ev, ok := c.evidence(m, base, short, c.MinRecent); ok {
 			out = append(out, Finding{Dimension: d, Key: k, Metric: m, Evidence: ev})
+		} else if ev, ok := c.evidence(m, base, long, c.MinRecent); ok && recent.long != nil {
+			out = append(out, Finding{Dimension: d, Key: k, Metric: m, Evidence: ev, long: true})
 		}
+	}
+	if metrics != nil {
+		for _, m := range metrics {
+			add(m)
+		}
+		return out
 	}
 	add(smstrack.MetricDeliveryRate)
 	// Categories of either window: one that vanished from the recent
 	// window tests clear, which is how its alert resolves.
 	var cats []smstrack.ErrorCategory
-	for _, errs := range []map[smstrack.ErrorCategory]int64{recent.Errors, base.Errors} {
+	for _, errs := range []map[smstrack.ErrorCategory]int64{long.Errors, short.Errors, base.Errors} {
 		for cat, n := range errs {
 			if n > 0 && !slices.Contains(cats, cat) {
 				cats = append(cats, cat)

@@ -29,8 +29,8 @@ type Evaluator struct {
 	cfg    Config
 	log    *slog.Logger
 
-	streaks map[string]*streak         // by Finding.ID
-	open    map[string]*smstrack.Alert // open alerts by Finding.ID; nil until loaded
+	streaks map[ID]*streak         // by Finding.ID
+	open    map[ID]*smstrack.Alert // open alerts by Finding.ID; nil until loaded
 	stale   bool                       // another evaluator changed alerts: reload them
 	base    struct {
 		from, to time.Time
@@ -47,7 +47,7 @@ func NewEvaluator(source Source, alerts Alerts, cfg Config, log *slog.Logger) (*
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Evaluator{source: source, alerts: alerts, cfg: cfg, log: log, streaks: map[string]*streak{}}, nil
+	return &Evaluator{source: source, alerts: alerts, cfg: cfg, log: log, streaks: map[ID]*streak{}}, nil
 }
 
 // Report is what one evaluation did.
@@ -73,13 +73,18 @@ func (e *Evaluator) Evaluate(ctx context.Context, at time.Time) (*Report, error)
 	if err != nil {
 		return nil, err
 	}
-	recent, err := e.figures(ctx, w.RecentFrom, w.RecentTo)
-	if err != nil {
+	var recent recents
+	if recent.short, err = e.figures(ctx, w.RecentFrom, w.RecentTo); err != nil {
 		return nil, err
+	}
+	if !w.LongFrom.IsZero() {
+		if recent.long, err = e.figures(ctx, w.LongFrom, w.RecentTo); err != nil {
+			return nil, err
+		}
 	}
 	findings := e.cfg.detect(w, baseline, recent)
 	rep := &Report{Windows: w, Tests: len(findings), Closest: math.Inf(1)}
-	seen := make(map[string]bool, len(findings))
+	seen := make(map[ID]bool, len(findings))
 	for _, f := range findings {
 		id := f.ID()
 		seen[id] = true
@@ -124,7 +129,7 @@ func (e *Evaluator) Evaluate(ctx context.Context, at time.Time) (*Report, error)
 }
 
 // step moves one finding's streak on and opens or resolves its alert.
-func (e *Evaluator) step(ctx context.Context, id string, f Finding, rep *Report) error {
+func (e *Evaluator) step(ctx context.Context, id ID, f Finding, rep *Report) error {
 	s := e.streaks[id]
 	if s == nil {
 		s = &streak{}
@@ -178,7 +183,7 @@ func (e *Evaluator) loadOpen(ctx context.Context) error {
 	if e.open != nil {
 		return nil
 	}
-	open := map[string]*smstrack.Alert{}
+	open := map[ID]*smstrack.Alert{}
 	f := smstrack.AlertFilter{State: smstrack.AlertOpen, Limit: smstrack.MaxPageSize}
 	for {
 		page, next, err := e.alerts.ListAlerts(ctx, f)
@@ -187,7 +192,7 @@ func (e *Evaluator) loadOpen(ctx context.Context) error {
 		}
 		for i := range page {
 			a := &page[i]
-			open[Finding{Dimension: a.Dimension, Key: KeyFromMap(a.Key), Metric: a.Metric}.ID()] = a
+			open[ID{a.Dimension, KeyFromMap(a.Key), a.Metric}] = a
 		}
 		if next == "" {
 			break

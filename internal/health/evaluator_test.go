@@ -24,6 +24,7 @@ func TestNoAlertOnAWeekOfNoise(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a simulated week")
 	}
+	t.Parallel()
 	src := newSimTraffic(simStart, 600, 7, nil)
 	alerts := &memAlerts{}
 	ev, err := NewEvaluator(src, alerts, DefaultConfig(), quiet)
@@ -77,6 +78,7 @@ func degradeEE(from, to time.Time) simEffect {
 // traffic and checks when each alert opens and resolves, and that nothing
 // unrelated to the carrier alerts.
 func TestDetectsCarrierDegradation(t *testing.T) {
+	t.Parallel()
 	onset := simStart.Add(2*24*time.Hour + 10*time.Hour)
 	recovery := onset.Add(30 * time.Minute)
 	src := newSimTraffic(simStart, 600, 11, degradeEE(onset, recovery))

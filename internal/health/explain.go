@@ -22,7 +22,7 @@ const maxExplained = 150
 // Of two findings that explain each other, rootOrder says which stays.
 // The rests are tested with a fifth of the usual minimum sample: they only
 // attribute what is already significant.
-func (c Config) explain(fs []Finding, baseline, recent *window) {
+func (c Config) explain(fs []Finding, baseline *window, recent recents) {
 	byMetric := map[smstrack.AlertMetric][]int{}
 	count := 0
 	for i := range fs {
@@ -38,10 +38,14 @@ func (c Config) explain(fs []Finding, baseline, recent *window) {
 		by := map[int]int{} // explained finding -> the finding explaining it
 		for _, i := range group {
 			for _, j := range group {
-				if fs[i].Dimension != fs[j].Dimension && c.explainedBy(fs[i], fs[j], baseline, recent) &&
-					(rootOrder[fs[j].Dimension] < rootOrder[fs[i].Dimension] || !c.explainedBy(fs[j], fs[i], baseline, recent)) {
+				if fs[i].Dimension != fs[j].Dimension && c.explains(fs[j], fs[i], baseline, recent) {
 					by[i] = j
 					break
+				}
+			}
+			if _, ok := by[i]; !ok && fs[i].long {
+				if g, ok := c.longExplainer(fs[i], baseline, recent); ok {
+					fs[i].Significant, fs[i].ExplainedBy = false, g.Key.Label(g.Dimension)
 				}
 			}
 		}
@@ -66,16 +70,58 @@ func (c Config) explain(fs []Finding, baseline, recent *window) {
 	}
 }
 
+// explains reports whether g explains f and not the other way round (or
+// both, and rootOrder names g first).
+func (c Config) explains(g, f Finding, baseline *window, recent recents) bool {
+	return c.explainedBy(f, g, baseline, recent) &&
+		(rootOrder[g.Dimension] < rootOrder[f.Dimension] || !c.explainedBy(g, f, baseline, recent))
+}
+
+// longExplainer looks for what explains a finding of the long window among
+// the values of the other dimensions sharing its traffic, tested on the
+// long window too: a carrier that failed half an hour ago has recovered in
+// the short window but still explains a small route's long window.
+func (c Config) longExplainer(f Finding, baseline *window, recent recents) (Finding, bool) {
+	dims := slices.Clone(smstrack.AlertDimensions)
+	slices.SortFunc(dims, func(a, b smstrack.AlertDimension) int { return rootOrder[a] - rootOrder[b] })
+	for _, d := range dims {
+		if d == f.Dimension {
+			continue
+		}
+		var shared []Key
+		for r := range recent.long.routes {
+			if k := KeyOf(d, r); KeyOf(f.Dimension, r) == f.Key && !slices.Contains(shared, k) {
+				shared = append(shared, k)
+			}
+		}
+		slices.SortFunc(shared, Key.compare)
+		for _, k := range shared {
+			ev, ok := c.evidence(f.Metric, baseline.dims[d][k], recent.long.dims[d][k], c.MinRecent)
+			if !ok {
+				continue
+			}
+			g := Finding{Dimension: d, Key: k, Metric: f.Metric, Evidence: ev, long: true}
+			g.Evidence.Alpha = f.Evidence.Alpha
+			if significant, _ := c.judge(g.Metric, g.Evidence, g.Evidence.Alpha); significant && c.explains(g, f, baseline, recent) {
+				return g, true
+			}
+		}
+	}
+	return Finding{}, false
+}
+
 // rootOrder settles findings that explain each other (their traffic is
 // mostly the same): the carrier is named first, as carriers are what fails
 // most often, then the provider, the country, the sender, the route.
 var rootOrder = map[smstrack.AlertDimension]int{smstrack.DimensionCarrier: 0, smstrack.DimensionProvider: 1,
 	smstrack.DimensionCountry: 2, smstrack.DimensionSender: 3, smstrack.DimensionRoute: 4}
 
-// explainedBy reports whether g explains f (see explain). Whether f lies
-// inside g is read from the traffic itself: a provider that is the only
-// one sending to a carrier holds all of that carrier's traffic.
-func (c Config) explainedBy(f, g Finding, baseline, recent *window) bool {
+// explainedBy reports whether g explains f (see explain), on the window f
+// was tested on. Whether f lies inside g is read from the traffic itself:
+// a provider that is the only one sending to a carrier holds all of that
+// carrier's traffic.
+func (c Config) explainedBy(f, g Finding, baseline *window, recents recents) bool {
+	recent := recents.of(f.long)
 	inF := func(r Key) bool { return KeyOf(f.Dimension, r) == f.Key }
 	inG := func(r Key) bool { return KeyOf(g.Dimension, r) == g.Key }
 	restBase, restRecent := restOf(baseline, f.Metric, inF, inG), restOf(recent, f.Metric, inF, inG)
@@ -98,32 +144,22 @@ func (c Config) explainedBy(f, g Finding, baseline, recent *window) bool {
 // restOf sums the figures metric m needs over the routes of in that are
 // not in out.
 func restOf(w *window, m smstrack.AlertMetric, in, out func(Key) bool) Figures {
-	var rest Figures
+	var rest sum
 	cat := m.ErrorCategory()
 	for rk, f := range w.routes {
 		if !in(rk) || out(rk) {
 			continue
 		}
-		rest.Sent += f.Sent
-		if m == smstrack.MetricLatencyP90 {
-			switch {
-			case rest.Latency == nil:
-				rest.Latency = f.Latency
-			case f.Latency != nil:
-				rest.Latency = rest.Latency.Merged(f.Latency)
-			}
-			continue
+		part := Figures{Sent: f.Sent, Delivered: f.Delivered, Failed: f.Failed}
+		switch {
+		case m == smstrack.MetricLatencyP90:
+			part.Latency = f.Latency
+		case cat != "" && f.Errors[cat] > 0:
+			part.Errors = map[smstrack.ErrorCategory]int64{cat: f.Errors[cat]}
 		}
-		rest.Delivered += f.Delivered
-		rest.Failed += f.Failed
-		if cat != "" && f.Errors[cat] > 0 {
-			if rest.Errors == nil {
-				rest.Errors = map[smstrack.ErrorCategory]int64{}
-			}
-			rest.Errors[cat] += f.Errors[cat]
-		}
+		rest.add(part)
 	}
-	return rest
+	return rest.figures()
 }
 
 // restMinimum is the smallest recent sample a rest is tested with.

@@ -96,9 +96,9 @@ type Latencies interface {
 	// a bucket that straddles ms are not counted, so a test on it errs on
 	// the side of no alert.
 	CountAbove(ms float64) int64
-	// Merged returns the distribution of this one's latencies and o's
-	// together (o of the same kind), leaving both unchanged.
-	Merged(o Latencies) Latencies
+	// Merged returns the distribution of this one's latencies and all of
+	// others' together (of the same kind), leaving every one unchanged.
+	Merged(others ...Latencies) Latencies
 }
 
 // Figures are what the outbound messages of one dimension value did in a
@@ -118,20 +118,37 @@ type Figures struct {
 // every rate, so messages still on their way never count as failures.
 func (f Figures) Settled() int64 { return f.Delivered + f.Failed }
 
-// add adds o's figures to f's; f.Errors must not be nil.
-func (f *Figures) add(o Figures) {
-	f.Sent += o.Sent
-	f.Delivered += o.Delivered
-	f.Failed += o.Failed
+// sum adds up figures: counts as they come, latencies merged once at the
+// end (a merge allocates a distribution).
+type sum struct {
+	Figures
+	latencies []Latencies
+}
+
+func (s *sum) add(o Figures) {
+	s.Sent += o.Sent
+	s.Delivered += o.Delivered
+	s.Failed += o.Failed
+	if len(o.Errors) > 0 && s.Errors == nil {
+		s.Errors = map[smstrack.ErrorCategory]int64{}
+	}
 	for c, n := range o.Errors {
-		f.Errors[c] += n
+		s.Errors[c] += n
 	}
-	switch {
-	case f.Latency == nil:
-		f.Latency = o.Latency
-	case o.Latency != nil:
-		f.Latency = f.Latency.Merged(o.Latency)
+	if o.Latency != nil {
+		s.latencies = append(s.latencies, o.Latency)
 	}
+}
+
+func (s *sum) figures() Figures {
+	switch len(s.latencies) {
+	case 0:
+	case 1:
+		s.Latency = s.latencies[0]
+	default:
+		s.Latency = s.latencies[0].Merged(s.latencies[1:]...)
+	}
+	return s.Figures
 }
 
 // Source answers the figures of every route over a time window; the store
@@ -159,19 +176,17 @@ func newWindow(routes map[Key]Figures) *window {
 		if d == smstrack.DimensionRoute {
 			continue
 		}
-		sums := map[Key]*Figures{}
+		sums := map[Key]*sum{}
 		for rk, f := range routes {
 			k := KeyOf(d, rk)
-			sum := sums[k]
-			if sum == nil {
-				sum = &Figures{Errors: map[smstrack.ErrorCategory]int64{}}
-				sums[k] = sum
+			if sums[k] == nil {
+				sums[k] = &sum{}
 			}
-			sum.add(f)
+			sums[k].add(f)
 		}
 		figs := make(map[Key]Figures, len(sums))
-		for k, f := range sums {
-			figs[k] = *f
+		for k, s := range sums {
+			figs[k] = s.figures()
 		}
 		w.dims[d] = figs
 	}

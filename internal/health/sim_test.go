@@ -59,9 +59,11 @@ func (h *hist) merge(o *hist, sign int32) {
 
 func (h *hist) Count() int64 { return h.n }
 
-func (h *hist) Merged(o Latencies) Latencies {
+func (h *hist) Merged(others ...Latencies) Latencies {
 	out := *h
-	out.merge(o.(*hist), 1)
+	for _, o := range others {
+		out.merge(o.(*hist), 1)
+	}
 	return &out
 }
 
@@ -148,10 +150,13 @@ type simTraffic struct {
 	minutes map[time.Time][]simFigures // the recent minutes, by route
 	hours   map[time.Time][]simFigures
 	done    time.Time // minutes before this are generated
-	window  struct {  // the last recent-window query, by route
-		from, to time.Time
-		routes   []simFigures
-	}
+	windows map[time.Duration]*simWindow // the last recent-window query of each length
+}
+
+// simWindow is a recent window's figures by route, slid minute by minute.
+type simWindow struct {
+	from, to time.Time
+	routes   []simFigures
 }
 
 func newSimTraffic(start time.Time, peak float64, seed uint64, effect simEffect) *simTraffic {
@@ -177,7 +182,7 @@ func newSimTraffic(start time.Time, peak float64, seed uint64, effect simEffect)
 		share float64
 	}{{"+15550001", 0.5}, {"+15550002", 0.3}, {"ACME", 0.2}}
 	s := &simTraffic{start: start, carriers: carriers, peak: peak, effect: effect, seed: seed,
-		minutes: map[time.Time][]simFigures{}, hours: map[time.Time][]simFigures{}, done: start}
+		minutes: map[time.Time][]simFigures{}, hours: map[time.Time][]simFigures{}, done: start, windows: map[time.Duration]*simWindow{}}
 	for ci, c := range carriers {
 		for _, p := range providers {
 			for _, snd := range senders {
@@ -239,7 +244,7 @@ func (s *simTraffic) generate(to time.Time) {
 		for i := range figs {
 			hf[i].merge(&figs[i], 1)
 		}
-		delete(s.minutes, at.Add(-30*time.Minute)) // recent windows reach back less than that
+		delete(s.minutes, at.Add(-2*time.Hour)) // recent windows reach back less than that
 	}
 }
 
@@ -272,7 +277,11 @@ func (s *simTraffic) RouteFigures(_ context.Context, from, to time.Time) (map[Ke
 
 // recent sums the minutes of [from, to) by route, sliding the previous sum.
 func (s *simTraffic) recent(from, to time.Time) []simFigures {
-	w := &s.window
+	w := s.windows[to.Sub(from)]
+	if w == nil {
+		w = &simWindow{}
+		s.windows[to.Sub(from)] = w
+	}
 	if w.routes == nil || from.Before(w.from) || from.Sub(w.from) > to.Sub(from) {
 		w.routes, w.from, w.to = make([]simFigures, len(s.routes)), from, from
 	}

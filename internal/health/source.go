@@ -97,10 +97,12 @@ func (s Sketch) CountAbove(ms float64) int64 {
 	return n
 }
 
-// Merged returns a new sketch holding both.
-func (s Sketch) Merged(o Latencies) Latencies {
+// Merged returns a new sketch holding them all.
+func (s Sketch) Merged(others ...Latencies) Latencies {
 	var m insight.Sketch
 	m.Merge(s.S)
-	m.Merge(o.(Sketch).S)
+	for _, o := range others {
+		m.Merge(o.(Sketch).S)
+	}
 	return Sketch{&m}
 }
