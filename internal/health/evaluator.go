@@ -31,7 +31,7 @@ type Evaluator struct {
 
 	streaks map[ID]*streak         // by Finding.ID
 	open    map[ID]*smstrack.Alert // open alerts by Finding.ID; nil until loaded
-	stale   bool                       // another evaluator changed alerts: reload them
+	stale   bool                   // another evaluator changed alerts: reload them
 	base    struct {
 		from, to time.Time
 		figures  *window

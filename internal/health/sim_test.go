@@ -149,7 +149,7 @@ type simTraffic struct {
 	mu      sync.Mutex
 	minutes map[time.Time][]simFigures // the recent minutes, by route
 	hours   map[time.Time][]simFigures
-	done    time.Time // minutes before this are generated
+	done    time.Time                    // minutes before this are generated
 	windows map[time.Duration]*simWindow // the last recent-window query of each length
 }
 
