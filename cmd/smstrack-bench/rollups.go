@@ -150,15 +150,24 @@ func rollupFill(ctx context.Context, target, dir, pgScript string, n int, seed u
 		return nil, err
 	}
 	defer db.Close()
-	stopTruncating := func() {}
+	// A bulk load writes without pause, so the store's passive checkpoints
+	// never catch up and SQLite's log would grow by the whole load: every
+	// few transactions the (single) writer truncates it, between them.
+	checkpoint := func() error { return nil }
 	if target == "sqlite" {
-		// A bulk load writes without pause, so the store's passive
-		// checkpoints never catch up and the log would grow by the whole
-		// load: truncate it now and then, between transactions.
-		if stopTruncating, err = truncateLogEvery(dsn, 20*time.Second); err != nil {
+		raw, err := sql.Open("sqlite3", "file:"+dsn+"?_busy_timeout=60000")
+		if err != nil {
 			return nil, err
 		}
-		defer stopTruncating()
+		defer raw.Close()
+		var writes int
+		checkpoint = func() error {
+			if writes++; writes%20 != 0 {
+				return nil
+			}
+			_, err := raw.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+			return err
+		}
 	}
 	end := time.Now().UTC().Truncate(time.Minute)
 	meta := &rollupMeta{Messages: n, End: end}
@@ -181,9 +190,14 @@ func rollupFill(ctx context.Context, target, dir, pgScript string, n int, seed u
 			}
 		}
 	}, func(b []*store.BulkMessage) error {
-		err := db.BulkInsert(ctx, b)
+		if err := db.BulkInsert(ctx, b); err != nil {
+			return err
+		}
 		loaded.Add(int64(len(b)))
-		return err
+		if workers == 1 {
+			return checkpoint()
+		}
+		return nil
 	})
 	stopProgress()
 	if err != nil {
@@ -197,14 +211,22 @@ func rollupFill(ctx context.Context, target, dir, pgScript string, n int, seed u
 		q, _ := db.RollupQueueLength(ctx)
 		fmt.Printf("  %s: rolling up, %d queued, %s\n", target, q, time.Since(t1).Round(time.Second))
 	})
-	_, err = db.RollUp(ctx)
-	stopProgress()
-	if err != nil {
-		return nil, err
+	for {
+		n, err := db.RollUpBatch(ctx)
+		if err == nil {
+			err = checkpoint()
+		}
+		if err != nil {
+			stopProgress()
+			return nil, err
+		}
+		if n < store.RollerBatch {
+			break
+		}
 	}
+	stopProgress()
 	meta.RollTime = time.Since(t1).Round(time.Second).String()
 	fmt.Printf("%s: rolled up in %s (%.0f messages/s)\n", target, meta.RollTime, float64(n)/time.Since(t1).Seconds())
-	stopTruncating()
 	db.Close() // the size without the log
 	meta.SizeBytes = dirSize(dir)
 	b, _ := json.MarshalIndent(meta, "", "  ")
@@ -368,22 +390,6 @@ func queuedAfter(ctx context.Context, path string) int64 {
 		return -1
 	}
 	return n
-}
-
-// truncateLogEvery checkpoints a SQLite database's write-ahead log and
-// truncates it every d, on a connection of its own, until stop is called.
-func truncateLogEvery(path string, d time.Duration) (stop func(), err error) {
-	conn, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=60000")
-	if err != nil {
-		return nil, err
-	}
-	stopTicks := progressEvery(d, func() {
-		if _, err := conn.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
-			fmt.Fprintln(os.Stderr, "checkpoint:", err)
-		}
-	})
-	var once sync.Once
-	return func() { once.Do(func() { stopTicks(); conn.Close() }) }, nil
 }
 
 // inParallel hands what produce yields to workers running consume, and

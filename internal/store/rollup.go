@@ -147,15 +147,23 @@ var errRollerBusy = errors.New("store: another roller is active")
 func (db *DB) RollUp(ctx context.Context) (int, error) {
 	total := 0
 	for {
-		n, err := db.rollBatch(ctx, RollerBatch)
+		n, err := db.RollUpBatch(ctx)
 		total += n
-		if errors.Is(err, errRollerBusy) {
-			return total, nil
-		}
 		if err != nil || n < RollerBatch {
 			return total, err
 		}
 	}
+}
+
+// RollUpBatch applies one batch of at most about RollerBatch queued
+// changes in one transaction and returns how many entries it consumed: 0
+// when the queue is empty or another instance's roller is active.
+func (db *DB) RollUpBatch(ctx context.Context) (int, error) {
+	n, err := db.rollBatch(ctx, RollerBatch)
+	if errors.Is(err, errRollerBusy) {
+		return 0, nil
+	}
+	return n, err
 }
 
 // RunRoller keeps the rollups current until ctx ends: it drains the queue,
@@ -290,11 +298,19 @@ func (db *DB) loadContributions(ctx context.Context, tx *sql.Tx, ids []int64, qu
 	scan func(scanner) (int64, *contribution, error)) (map[int64]*contribution, error) {
 	out := make(map[int64]*contribution, len(ids))
 	q := db.dialect.q(query + "(" + placeholders(loadChunk) + ")")
+	step := loadChunk
+	if !db.dialect.rowAtATime { // PostgreSQL: all ids as one array
+		q, step = db.dialect.q(query+"(SELECT unnest(CAST(? AS BIGINT[])))"), len(ids)
+	}
 	args := make([]any, loadChunk)
-	for start := 0; start < len(ids); start += loadChunk {
-		part := ids[start:min(start+loadChunk, len(ids))]
-		for i := range args {
-			args[i] = part[min(i, len(part)-1)] // padding repeats the last id
+	for start := 0; start < len(ids); start += step {
+		part := ids[start:min(start+step, len(ids))]
+		if step == len(ids) {
+			args = []any{part}
+		} else {
+			for i := range args {
+				args[i] = part[min(i, len(part)-1)] // padding repeats the last id
+			}
 		}
 		rows, err := tx.QueryContext(ctx, q, args...)
 		if err != nil {
@@ -351,25 +367,16 @@ func (db *DB) writeContributions(ctx context.Context, tx *sql.Tx, ids []int64, c
 		return []any{id, c.seriesID, c.createdAt, c.tags, c.status, c.errorCode, c.segments, c.cost,
 			nullMillis(c.queuedSent), nullMillis(c.sentDelivered), nullMillis(c.converted), nullMillis(c.response), boolInt(c.optOut)}
 	}
-	row := "(" + placeholders(13) + ")"
-	if db.dialect.rowAtATime {
-		q := "INSERT INTO rollup_contributions (" + cols + ") VALUES " + row + tail
-		for _, id := range ids {
-			if _, err := tx.ExecContext(ctx, q, values(id)...); err != nil {
-				return fmt.Errorf("store: write rollup contributions: %w", err)
-			}
+	if !db.dialect.rowAtATime {
+		rows := make([][]any, len(ids))
+		for i, id := range ids {
+			rows[i] = values(id)
 		}
-		return nil
+		return db.insertUnnested(ctx, tx, "rollup_contributions", cols, rows, tail)
 	}
-	for start := 0; start < len(ids); start += chunk {
-		part := ids[start:min(start+chunk, len(ids))]
-		args := make([]any, 0, 13*len(part))
-		for _, id := range part {
-			args = append(args, values(id)...)
-		}
-		q := "INSERT INTO rollup_contributions (" + cols + ") VALUES " +
-			strings.TrimSuffix(strings.Repeat(row+", ", len(part)), ", ") + tail
-		if _, err := tx.ExecContext(ctx, db.dialect.q(q), args...); err != nil {
+	q := "INSERT INTO rollup_contributions (" + cols + ") VALUES (" + placeholders(13) + ")" + tail
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, q, values(id)...); err != nil {
 			return fmt.Errorf("store: write rollup contributions: %w", err)
 		}
 	}

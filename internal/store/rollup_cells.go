@@ -225,25 +225,17 @@ func (db *DB) writeCells(ctx context.Context, tx *sql.Tx, deltas map[cellKey]*in
 		set.WriteString(c + " = excluded." + c)
 	}
 	tail := " ON CONFLICT (series_id, grain, bucket) DO UPDATE SET " + set.String()
-	step := chunk / 2
-	if db.dialect.rowAtATime {
-		step = 1
-	}
-	for start := 0; start < len(upserts); start += step {
-		part := upserts[start:min(start+step, len(upserts))]
-		var q strings.Builder
-		q.WriteString("INSERT INTO rollup_cells (" + cols + ") VALUES ")
-		args := make([]any, 0, len(part)*(3+len(cellFigureColumns)))
-		for i, k := range part {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString(row)
-			args = append(args, k.series, int(k.grain), k.bucket)
-			args = append(args, cellValues(merged[k])...)
+	if !db.dialect.rowAtATime {
+		rows := make([][]any, len(upserts))
+		for i, k := range upserts {
+			rows[i] = append([]any{k.series, int64(k.grain), k.bucket}, cellValues(merged[k])...)
 		}
-		q.WriteString(tail)
-		if _, err := tx.ExecContext(ctx, db.dialect.q(q.String()), args...); err != nil {
+		return db.insertUnnested(ctx, tx, "rollup_cells", cols, rows, tail)
+	}
+	for start := 0; start < len(upserts); start++ {
+		k := upserts[start]
+		args := append([]any{k.series, int(k.grain), k.bucket}, cellValues(merged[k])...)
+		if _, err := tx.ExecContext(ctx, "INSERT INTO rollup_cells ("+cols+") VALUES "+row+tail, args...); err != nil {
 			return fmt.Errorf("store: write rollup cells: %w", err)
 		}
 	}
@@ -296,26 +288,18 @@ func (db *DB) readCells(ctx context.Context, tx *sql.Tx, keys []cellKey) (map[ce
 		}
 		return out, nil
 	}
-	for start := 0; start < len(keys); start += chunk {
-		part := keys[start:min(start+chunk, len(keys))]
-		var q strings.Builder
-		q.WriteString(sel + "(series_id, grain, bucket) IN (VALUES ")
-		args := make([]any, 0, 3*len(part))
-		for i, k := range part {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))")
-			args = append(args, k.series, int(k.grain), k.bucket)
-		}
-		q.WriteString(")")
-		rows, err := tx.QueryContext(ctx, db.dialect.q(q.String()), args...)
-		if err != nil {
-			return nil, fmt.Errorf("store: read rollup cells: %w", err)
-		}
-		if err := read(rows); err != nil {
-			return nil, fmt.Errorf("store: read rollup cells: %w", err)
-		}
+	rows := make([][]any, len(keys))
+	for i, k := range keys {
+		rows[i] = []any{k.series, int64(k.grain), k.bucket}
+	}
+	args, casts := arrayColumns(rows)
+	q := sel + "(series_id, grain, bucket) IN (SELECT * FROM unnest(" + casts + "))"
+	res, err := tx.QueryContext(ctx, db.dialect.q(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: read rollup cells: %w", err)
+	}
+	if err := read(res); err != nil {
+		return nil, fmt.Errorf("store: read rollup cells: %w", err)
 	}
 	return out, nil
 }
