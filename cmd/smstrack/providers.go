@@ -32,5 +32,6 @@ type serveJob func(ctx context.Context, c *config.Config, db smstrack.Store, ing
 var serveJobs []serveJob
 
 // serveJobsRunning counts the jobs still finishing work in flight after
-// their context ended; serve waits for them before closing the database.
+// their context ended, and the sends still recording in the background;
+// serve waits for them before it closes the ingest path and the database.
 var serveJobsRunning sync.WaitGroup

@@ -173,9 +173,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Error("shutdown", "err", err)
 	}
+	serveJobsRunning.Wait()
 	committer.Close()
 	rejector.Wait()
-	serveJobsRunning.Wait()
 	log.Info("stopped")
 	return nil
 }
@@ -192,7 +192,8 @@ func newMux(c *config.Config, accounts map[string]string, apiOpts api.Options, d
 	twilioHandler := twilio.NewHandler(twilio.Config{Accounts: accounts, PublicURL: c.PublicURL, SkipVerification: c.SkipVerification}, ing, rej, log)
 	twilioHandler.Register(mux)
 	twilio.NewFeedbackHandler(accounts, db, log).Register(mux)
-	twilioSend := twilio.NewSendHandler(twilio.SendConfig{Accounts: accounts, PublicURL: c.PublicURL, BaseURL: c.Get(optTwilioAPIURL), Links: db}, ing, log)
+	twilioSend := twilio.NewSendHandler(twilio.SendConfig{Accounts: accounts, PublicURL: c.PublicURL, BaseURL: c.Get(optTwilioAPIURL), Links: db,
+		Background: &serveJobsRunning}, ing, log)
 	twilioSend.Register(mux)
 	apiOpts.TwilioSender = twilioSend
 	twilio.NewEventsHandler(twilio.Config{Accounts: accounts, PublicURL: c.PublicURL, SkipVerification: c.SkipVerification},

@@ -80,6 +80,15 @@ func (m *message) resource() *resource {
 	return r
 }
 
+// initialStatus is the status Twilio creates a message with: accepted
+// when a Messaging Service sends it, queued otherwise.
+func initialStatus(service string) string {
+	if service != "" {
+		return "accepted"
+	}
+	return "queued"
+}
+
 // errorMessages are the short descriptions Twilio gives its error codes.
 var errorMessages = map[int]string{
 	21610: "Attempt to send to unsubscribed recipient",
@@ -137,17 +146,24 @@ func (n *Network) plan(m *message, rng *rand.Rand, created time.Time) plan {
 		i := len(pl.changes) - 1
 		pl.steps = append(pl.steps, step{at: at, change: i}, step{at: at, post: true, change: i})
 	}
-	// Twilio acknowledges the queueing within a fraction of a second.
+	// A message is created queued, or accepted through a Messaging
+	// Service, which queues it within a fraction of a second. Twilio
+	// sends no callback for the status a message is created with.
 	at := created.Add(time.Duration(50+rng.IntN(400)) * time.Millisecond)
-	add(at, change{status: "queued"})
+	if m.service != "" {
+		add(at, change{status: "queued"})
+	}
 	at = at.Add(draw(p.Sent))
+	sentPost := -1 // the step that posts "sent"
 	if rng.Float64() < rate {
 		add(at, change{status: "sent"})
+		sentPost = len(pl.steps) - 1
 		add(at.Add(draw(p.Delivered)), change{status: "delivered"})
 	} else if code := pickError(p.Errors, rng); failedCodes[code] {
 		add(at, change{status: "failed", code: code})
 	} else {
 		add(at, change{status: "sent"})
+		sentPost = len(pl.steps) - 1
 		add(at.Add(draw(p.Delivered)), change{status: "undelivered", code: code})
 	}
 	last := len(pl.steps) - 1
@@ -161,19 +177,19 @@ func (n *Network) plan(m *message, rng *rand.Rand, created time.Time) plan {
 		at := pl.steps[last].at.Add(draw(LogNormal{Median: 45 * time.Second, Sigma: 1.3}))
 		pl.steps = append(pl.steps, step{at: at, reply: reply})
 	}
-	final := pl.changes[len(pl.changes)-1]
-	if final.status == "delivered" {
-		n.planRecipient(&pl, m, rng, final.at)
-	}
-	if len(pl.changes) == 3 && rng.Float64() < n.cfg.OutOfOrderRate {
+	if sentPost >= 0 && rng.Float64() < n.cfg.OutOfOrderRate {
 		// The carrier's receipt overtakes Twilio's own "sent": post
 		// "sent" just after the final status.
-		pl.steps[3].at = pl.steps[last].at.Add(time.Duration(10+rng.IntN(990)) * time.Millisecond)
+		pl.steps[sentPost].at = pl.steps[last].at.Add(time.Duration(10+rng.IntN(990)) * time.Millisecond)
 	}
 	if rng.Float64() < n.cfg.DuplicateRate {
 		orig := pl.steps[1+2*rng.IntN(len(pl.changes))]
 		orig.at = orig.at.Add(time.Duration(rng.IntN(5000)) * time.Millisecond)
 		pl.steps = append(pl.steps, orig)
+	}
+	// Last, so that setting recipients up changes no carrier's draw.
+	if final := pl.changes[len(pl.changes)-1]; final.status == "delivered" {
+		n.planRecipient(&pl, m, rng, final.at)
 	}
 	slices.SortStableFunc(pl.steps, func(a, b step) int { return a.at.Compare(b.at) })
 	return pl
@@ -196,60 +212,6 @@ func pickError(ws []ErrorWeight, rng *rand.Rand) int {
 		}
 	}
 	return ws[len(ws)-1].Code
-}
-
-// live plays a message's plan out in (compressed) real time.
-func (n *Network) live(m *message, pl plan) {
-	defer n.wg.Done()
-	var deliveredAt time.Time // in real time, for the recipients
-	for _, s := range pl.steps {
-		if !n.sleepUntil(s.at) {
-			return
-		}
-		switch {
-		case s.reply != "":
-			n.postReply(m, s.reply)
-			continue
-		case s.visit != nil:
-			n.open(s.visit, deliveredAt)
-			continue
-		case s.confirm:
-			n.confirm(m)
-			continue
-		}
-		c := pl.changes[s.change]
-		if !s.post {
-			n.mu.Lock()
-			m.status, m.errorCode, m.updated = c.status, c.code, s.at
-			if c.status == "sent" {
-				m.sent = s.at
-			}
-			n.mu.Unlock()
-			continue
-		}
-		if m.callback != "" {
-			n.post(m, c)
-		}
-		if c.status == "delivered" && deliveredAt.IsZero() {
-			deliveredAt = time.Now() // the tracker knows of the delivery from now
-		}
-	}
-}
-
-// sleepUntil waits for simulated time at; false means Close came first.
-func (n *Network) sleepUntil(at time.Time) bool {
-	d := time.Duration(float64(at.Sub(n.now())) / n.cfg.Speed)
-	if d <= 0 {
-		return n.ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-n.ctx.Done():
-		return false
-	}
 }
 
 // post sends one status callback, signed as Twilio signs it: a repeat is

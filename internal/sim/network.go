@@ -51,8 +51,11 @@ type Config struct {
 	Recipients Recipients
 	// MaxLatency caps one simulated latency; zero means 10 minutes.
 	MaxLatency time.Duration
+	// Workers is how many callbacks, replies and recipients' requests are
+	// under way at once; zero means 64.
+	Workers int
 	// HTTP posts the callbacks; nil means a client with a 10-second
-	// timeout.
+	// timeout that keeps up to 256 idle connections per host.
 	HTTP *http.Client
 }
 
@@ -65,8 +68,12 @@ type Network struct {
 	visitor *http.Client // opens tracked links, never following redirects
 	ctx     context.Context
 	cancel  context.CancelFunc
-	wg      sync.WaitGroup
+	wg      sync.WaitGroup // messages whose plan is still playing
 	mux     *http.ServeMux
+	qmu     sync.Mutex // guards queue
+	queue   due
+	wake    chan struct{} // a run was queued ahead of the others
+	work    chan *run     // due steps, to the workers
 	mu      sync.Mutex
 	count   uint64
 	rng     *rand.Rand // for sids, under mu
@@ -106,12 +113,24 @@ func New(cfg Config) *Network {
 	n := &Network{cfg: cfg, start: cfg.Clock(), http: cfg.HTTP, byID: map[string]*message{},
 		rng: rand.New(rand.NewPCG(uint64(cfg.Seed), 0x5157))}
 	if n.http == nil {
-		n.http = &http.Client{Timeout: 10 * time.Second}
+		// Callbacks go out by the hundred at once: keep their
+		// connections alive rather than dial one per callback.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConns, t.MaxIdleConnsPerHost = 0, 256 // 0: no cap across hosts
+		n.http = &http.Client{Timeout: 10 * time.Second, Transport: t}
 	}
 	n.cfg.Recipients = cfg.Recipients.withDefaults()
 	n.visitor = &http.Client{Transport: n.http.Transport, Timeout: n.http.Timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	n.ctx, n.cancel = context.WithCancel(context.Background())
+	if cfg.Workers <= 0 {
+		n.cfg.Workers = 64
+	}
+	n.wake, n.work = make(chan struct{}, 1), make(chan *run)
+	go n.runScheduler()
+	for range n.cfg.Workers {
+		go n.runWorker()
+	}
 	n.mux = http.NewServeMux()
 	n.mux.HandleFunc("POST /2010-04-01/Accounts/{AccountSid}/Messages.json", n.serveCreate)
 	n.mux.HandleFunc("GET /2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}", n.serveFetch)
@@ -196,7 +215,7 @@ func (n *Network) serveCreate(w http.ResponseWriter, r *http.Request) {
 	m := &message{
 		sid: sid, account: account, token: token, to: to, from: from, body: body, service: service,
 		callback: callback, segments: content.Analyze(body).Segments, media: len(f["MediaUrl"]),
-		created: created, updated: created, status: "queued", profile: profile,
+		created: created, updated: created, status: initialStatus(service), profile: profile,
 	}
 	n.byID[sid] = m
 	res := m.resource()
@@ -204,7 +223,7 @@ func (n *Network) serveCreate(w http.ResponseWriter, r *http.Request) {
 	n.wg.Add(1)
 	n.mu.Unlock()
 
-	go n.live(m, plan)
+	n.schedule(&run{m: m, pl: plan})
 	writeJSON(w, http.StatusCreated, res)
 }
 

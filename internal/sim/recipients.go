@@ -156,18 +156,7 @@ func (n *Network) planRecipient(pl *plan, m *message, rng *rand.Rand, delivered 
 
 // open requests a tracked link as v says, never following the redirect:
 // the tracker only needs to see the visit.
-func (n *Network) open(v *visit, deliveredAt time.Time) {
-	if v.human && !deliveredAt.IsZero() {
-		if wait := humanFloor - time.Since(deliveredAt); wait > 0 {
-			t := time.NewTimer(wait)
-			select {
-			case <-t.C:
-			case <-n.ctx.Done():
-				t.Stop()
-				return
-			}
-		}
-	}
+func (n *Network) open(v *visit) {
 	req, err := http.NewRequestWithContext(n.ctx, v.method, v.link, nil)
 	if err != nil {
 		return

@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -112,27 +113,165 @@ func DecodeMessageResource(raw []byte) (*MessageResource, error) {
 	if !utf8.Valid(raw) {
 		return nil, errors.New("twilio api: message resource is not UTF-8")
 	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &obj); err != nil {
+	obj, err := splitObject(raw)
+	if err != nil {
 		return nil, fmt.Errorf("twilio api: message resource: %w", err)
-	}
-	if obj == nil {
-		return nil, errors.New("twilio api: message resource is not an object")
 	}
 	m := &MessageResource{Fields: make(map[string]string, len(obj))}
 	for k, v := range obj {
 		if string(v) != "null" { // null: unknown, as if absent
-			m.Fields[k] = jsonText(v)
+			m.Fields[k] = resourceText(v)
 		}
 	}
-	// Sorted keys and compacted values: encoding/json does both for a map
-	// of raw messages.
-	payload, err := json.Marshal(obj)
+	payload, err := canonicalObject(obj, len(raw))
 	if err != nil {
 		return nil, fmt.Errorf("twilio api: message resource: %w", err)
 	}
 	m.Payload = payload
 	return m, nil
+}
+
+// splitObject reads a JSON object into its members, as json.Unmarshal
+// into a map of raw messages does (a repeated key keeps its last value),
+// without reflection: once the whole is known valid, a scan finds where
+// each member starts and ends.
+func splitObject(raw []byte) (map[string]json.RawMessage, error) {
+	if !json.Valid(raw) {
+		var v map[string]json.RawMessage
+		return nil, json.Unmarshal(raw, &v) // the decoder's own error
+	}
+	i := skipSpace(raw, 0)
+	if raw[i] != '{' {
+		return nil, errors.New("not an object")
+	}
+	obj := make(map[string]json.RawMessage, 24)
+	i = skipSpace(raw, i+1)
+	for raw[i] != '}' {
+		end := valueEnd(raw, i)
+		key := raw[i:end]
+		var k string
+		if bytes.IndexByte(key, '\\') < 0 {
+			k = string(key[1 : len(key)-1])
+		} else if err := json.Unmarshal(key, &k); err != nil {
+			return nil, err
+		}
+		i = skipSpace(raw, end)
+		i = skipSpace(raw, i+1) // past ':'
+		end = valueEnd(raw, i)
+		obj[k] = json.RawMessage(raw[i:end])
+		i = skipSpace(raw, end)
+		if raw[i] == ',' {
+			i = skipSpace(raw, i+1)
+		}
+	}
+	return obj, nil
+}
+
+// skipSpace returns the index of the first byte from i that is not JSON
+// white space.
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// valueEnd returns the index just past the valid JSON value starting at i.
+func valueEnd(b []byte, i int) int {
+	depth := 0
+	for j := i; j < len(b); j++ {
+		switch b[j] {
+		case '"':
+			for j++; b[j] != '"'; j++ {
+				if b[j] == '\\' {
+					j++
+				}
+			}
+			if depth == 0 {
+				return j + 1
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return j // the end of the enclosing object: a literal ended here
+			}
+			if depth--; depth == 0 {
+				return j + 1
+			}
+		case ',', ' ', '\t', '\n', '\r', ':':
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return len(b)
+}
+
+// resourceText is jsonText with a fast path for the common case, a string
+// without escapes: every send decodes a resource, so this is a hot path.
+func resourceText(v json.RawMessage) string {
+	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' && bytes.IndexByte(v[1:len(v)-1], '\\') < 0 &&
+		bytes.IndexByte(v[1:len(v)-1], '"') < 0 && utf8.Valid(v) {
+		return string(v[1 : len(v)-1])
+	}
+	return jsonText(v)
+}
+
+// canonicalObject writes obj exactly as encoding/json writes a map of raw
+// messages (keys sorted, values compacted, <, >, &, U+2028 and U+2029
+// escaped in strings), without its reflection: the bytes must not change,
+// since they feed the events' dedupe keys.
+func canonicalObject(obj map[string]json.RawMessage, sizeHint int) (json.RawMessage, error) {
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var b bytes.Buffer
+	b.Grow(sizeHint)
+	b.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if plainKey(k) {
+			b.WriteByte('"')
+			b.WriteString(k)
+			b.WriteByte('"')
+		} else {
+			kb, err := json.Marshal(k)
+			if err != nil {
+				return nil, err
+			}
+			b.Write(kb)
+		}
+		b.WriteByte(':')
+		v := obj[k]
+		if bytes.ContainsAny(v, "<>&\u2028\u2029") {
+			var c bytes.Buffer
+			if err := json.Compact(&c, v); err != nil {
+				return nil, err
+			}
+			json.HTMLEscape(&b, c.Bytes())
+		} else if err := json.Compact(&b, v); err != nil {
+			return nil, err
+		}
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// plainKey reports a key encoding/json writes as is: letters, digits and
+// a few safe punctuation marks.
+func plainKey(k string) bool {
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // ListParams select messages for ListMessages.

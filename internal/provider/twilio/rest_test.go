@@ -2,6 +2,7 @@ package twilio
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // fakeAPI answers like Twilio's REST API from testdata/rest: the message
@@ -340,4 +342,65 @@ func TestRepeatedNextPageStops(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "repeats") {
 		t.Errorf("got %v, want a loop refused", err)
 	}
+}
+
+// TestResourcePayloadAsEncodingJSON: the payload kept of a Message
+// resource is byte for byte what encoding/json makes of it, as before the
+// hand-written encoder, so dedupe keys do not change.
+func TestResourcePayloadAsEncodingJSON(t *testing.T) {
+	inputs := []string{
+		`{"sid": "SM1", "body": "a < b && c > d \u2028 é \"q\" \\ /", "price": null, "num_segments": "1",
+		  "subresource_uris": {"media": "/x.json",  "feedback": "/y.json"}, "error_code": 30003, "x-odd key": [1, 2 ,3],
+		  "émoji": "😀", "nested": {"b": {"a": true}}}`,
+		`{}`,
+		`{"z": "", "a": "\u003c\u0026", "m": -1.5e3}`,
+		`{"k\"ey": "v", "dup": 1, "dup": "two", "arr": ["}", "{\"", [{"x": "]"}]], "t": true, "f":false,"n":null }`,
+	}
+	for _, f := range []string{"message.json", "page0.json"} {
+		raw, err := os.ReadFile(filepath.Join("testdata", "rest", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, string(raw))
+	}
+	for _, in := range inputs {
+		checkResourceAsEncodingJSON(t, []byte(in))
+	}
+}
+
+// checkResourceAsEncodingJSON decodes in both ways and compares.
+func checkResourceAsEncodingJSON(t *testing.T, in []byte) {
+	t.Helper()
+	var obj map[string]json.RawMessage
+	refErr := json.Unmarshal(in, &obj)
+	m, err := DecodeMessageResource(in)
+	if refErr != nil || obj == nil || !utf8.Valid(in) {
+		if err == nil {
+			t.Errorf("%q decoded, want an error (encoding/json: %v)", in, refErr)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("%q: %v", in, err)
+	}
+	want, _ := json.Marshal(obj)
+	if string(m.Payload) != string(want) {
+		t.Errorf("payload\n got %s\nwant %s", m.Payload, want)
+	}
+	for k, v := range obj {
+		var s string
+		if json.Unmarshal(v, &s) == nil && m.Get(k) != s {
+			t.Errorf("field %s = %q, want %q", k, m.Get(k), s)
+		}
+	}
+	if len(m.Fields) > len(obj) {
+		t.Errorf("%d fields, want at most %d", len(m.Fields), len(obj))
+	}
+}
+
+func FuzzDecodeMessageResource(f *testing.F) {
+	f.Add([]byte(`{"sid": "SM1", "n": [1, {"a": "}"}], "s": "\u00e9\"<"}`))
+	f.Add([]byte(`{"a":1,"a":2}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, in []byte) { checkResourceAsEncodingJSON(t, in) })
 }

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/smstrack/smstrack"
@@ -58,8 +59,13 @@ type SendConfig struct {
 	// BaseURL is the upstream Twilio API; empty means DefaultBaseURL.
 	BaseURL string
 	// HTTP is the client for the upstream; nil means one with a
-	// 60-second timeout.
+	// 60-second timeout that keeps connections alive.
 	HTTP *http.Client
+	// Background, when set, lets the Twilio-compatible create answer as
+	// soon as the upstream has: the message is recorded right after, in
+	// the background, counted here so that a stop waits for it before it
+	// closes the ingest path. Nil: recorded before the answer.
+	Background *sync.WaitGroup
 	// Links, when set, ties the tracked links of a sent body (smstrack's
 	// short links, made beforehand) to the message, so that their clicks
 	// become its actions and previews at its delivery are told apart.
@@ -78,12 +84,29 @@ type SendHandler struct {
 	ing smstrack.Ingester
 	log *slog.Logger
 	now func() time.Time
+	// behind bounds the records under way in the background; when it is
+	// full, sends record before answering again.
+	behind chan struct{}
 }
+
+// maxBehind bounds the records a send may leave in the background.
+const maxBehind = 4096
 
 // NewSendHandler returns the send handler, recording through ing.
 func NewSendHandler(cfg SendConfig, ing smstrack.Ingester, log *slog.Logger) *SendHandler {
-	return &SendHandler{cfg: cfg, ing: ing, log: log.With("provider", Provider), now: time.Now}
+	if cfg.HTTP == nil {
+		// Every send is one upstream request: keep a connection per
+		// concurrent send alive (Go's default keeps two per host, and
+		// dialling anew costs more than the request).
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConns, t.MaxIdleConnsPerHost = upstreamIdleConns, upstreamIdleConns
+		cfg.HTTP = &http.Client{Timeout: 60 * time.Second, Transport: t}
+	}
+	return &SendHandler{cfg: cfg, ing: ing, log: log.With("provider", Provider), now: time.Now, behind: make(chan struct{}, maxBehind)}
 }
+
+// upstreamIdleConns is how many idle connections to the upstream are kept.
+const upstreamIdleConns = 256
 
 // Register adds the send routes to mux.
 func (h *SendHandler) Register(mux *http.ServeMux) {
@@ -102,7 +125,7 @@ func (h *SendHandler) serveCreate(w http.ResponseWriter, r *http.Request) {
 		writeRestError(w, http.StatusBadRequest, codeInvalid, "The request body must be a form of at most 1 MiB")
 		return
 	}
-	status, body, err := h.Send(r, account, r.PostForm, nil)
+	status, body, err := h.send(r, account, r.PostForm, nil, h.cfg.Background != nil)
 	if err != nil {
 		writeForwardError(w, err)
 		return
@@ -124,6 +147,11 @@ var ErrUnreachable = errors.New("twilio: upstream unreachable")
 // Message resource Twilio answers with is recorded with tags (which may be
 // nil). The error is ErrUnreachable when Twilio did not answer.
 func (h *SendHandler) Send(r *http.Request, account string, form url.Values, tags map[string]string) (status int, body []byte, err error) {
+	return h.send(r, account, form, tags, false)
+}
+
+// send is Send; with later, the message may be recorded in the background.
+func (h *SendHandler) send(r *http.Request, account string, form url.Values, tags map[string]string, later bool) (status int, body []byte, err error) {
 	token, known := h.cfg.Accounts[account]
 	if !known || token == "" {
 		return 0, nil, &smstrack.Error{Code: smstrack.EINVALID, Field: "account",
@@ -152,6 +180,20 @@ func (h *SendHandler) Send(r *http.Request, account string, form url.Values, tag
 		}
 		if appCallback != "" {
 			recorded[statusCallbackTag] = appCallback
+		}
+		if later {
+			select {
+			case h.behind <- struct{}{}:
+				// The app's answer does not wait for smstrack's disk; a
+				// stop waits for the record (cfg.Background).
+				h.cfg.Background.Add(1)
+				go func() {
+					defer func() { <-h.behind; h.cfg.Background.Done() }()
+					h.record(context.WithoutCancel(r.Context()), body, smstrack.SourceAPI, recorded)
+				}()
+				return status, body, nil
+			default:
+			}
 		}
 		h.record(r.Context(), body, smstrack.SourceAPI, recorded)
 	}
@@ -272,8 +314,7 @@ func (h *SendHandler) forward(r *http.Request, method, account, token, path stri
 	if body != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	hc := cmp.Or(h.cfg.HTTP, defaultHTTP)
-	resp, err := hc.Do(req)
+	resp, err := h.cfg.HTTP.Do(req)
 	if err == nil {
 		defer resp.Body.Close()
 		answer, err = io.ReadAll(io.LimitReader(resp.Body, maxResponse+1))

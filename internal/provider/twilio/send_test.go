@@ -85,7 +85,8 @@ func (f *fakeTwilio) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // sendEnv is the send handler on a real store, forwarding to a fake Twilio.
 type sendEnv struct {
 	feedbackEnv
-	upstream *fakeTwilio
+	upstream   *fakeTwilio
+	background *sync.WaitGroup // creates record after answering
 }
 
 func newSendEnv(t *testing.T, dsn string, upstreamURL string) *sendEnv {
@@ -105,15 +106,18 @@ func newSendEnv(t *testing.T, dsn string, upstreamURL string) *sendEnv {
 		upstreamURL = up.URL
 	}
 	mux := http.NewServeMux()
+	background := &sync.WaitGroup{}
 	twilio.NewSendHandler(twilio.SendConfig{Accounts: map[string]string{feedbackAccount: feedbackToken},
-		PublicURL: "https://track.example.com/", BaseURL: upstreamURL}, committer, log).Register(mux)
+		PublicURL: "https://track.example.com/", BaseURL: upstreamURL, Background: background}, committer, log).Register(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return &sendEnv{feedbackEnv: feedbackEnv{srv: srv, db: db}, upstream: fake}
+	return &sendEnv{feedbackEnv: feedbackEnv{srv: srv, db: db}, upstream: fake, background: background}
 }
 
+// find returns the message once the records left in the background are done.
 func (e *sendEnv) find(t *testing.T) *smstrack.Message {
 	t.Helper()
+	e.background.Wait()
 	m, err := e.db.FindMessage(context.Background(), smstrack.Key{Provider: twilio.Provider, Account: feedbackAccount, ProviderID: sendMessage})
 	if err != nil {
 		t.Fatal(err)
