@@ -57,7 +57,9 @@ var benchDB = sync.OnceValues(func() (*store.DB, error) {
 	if _, err := os.Stat(cached); err != nil {
 		fmt.Fprintf(os.Stderr, "web bench: loading %d messages into %s (once)\n", n, cached)
 		tmp := cached + ".loading"
-		os.Remove(tmp)
+		for _, f := range []string{tmp, tmp + "-wal", tmp + "-shm"} { // an interrupted load's
+			os.Remove(f)
+		}
 		db, err := store.Open(ctx, tmp)
 		if err != nil {
 			return nil, err
