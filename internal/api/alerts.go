@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/smstrack/smstrack"
@@ -37,24 +38,17 @@ func (s *Server) listAlerts(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Dimension = d
 	}
+	var err error
 	if v := q.Get("since"); v != "" {
-		t, err := parseTime("since", v)
-		if err != nil {
+		if f.Since, err = parseTime("since", v); err != nil {
 			writeError(w, err)
 			return
 		}
-		f.Since = t
 	}
-	limit, err := queryInt(q, "limit", smstrack.DefaultPageSize)
-	if err != nil {
+	if f.Limit, err = pageLimit(q); err != nil {
 		writeError(w, err)
 		return
 	}
-	if limit < 1 || limit > smstrack.MaxPageSize {
-		writeError(w, smstrack.FieldError("limit", "limit must be between 1 and %d", smstrack.MaxPageSize))
-		return
-	}
-	f.Limit = limit
 	alerts, next, err := s.store.ListAlerts(r.Context(), f)
 	if err != nil {
 		s.fail(w, r, err)
@@ -76,4 +70,17 @@ func (s *Server) getAlert(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, a)
+}
+
+// pageLimit reads the limit of a page: DefaultPageSize when absent, at most
+// MaxPageSize.
+func pageLimit(q url.Values) (int, error) {
+	limit, err := queryInt(q, "limit", smstrack.DefaultPageSize)
+	if err != nil {
+		return 0, err
+	}
+	if limit < 1 || limit > smstrack.MaxPageSize {
+		return 0, smstrack.FieldError("limit", "limit must be between 1 and %d", smstrack.MaxPageSize)
+	}
+	return limit, nil
 }

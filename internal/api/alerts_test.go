@@ -69,7 +69,7 @@ func TestAlertsAPI(t *testing.T) {
 			ev["p_value"] != 1e-40 || ev["recent_n"] != 500.0 || len(ev["also_affected"].([]any)) != 1 {
 			t.Errorf("one alert: %d %v", code, a)
 		}
-		for path, field := range map[string]string{
+		e.wantFieldErrors(t, map[string]string{
 			"/api/v1/alerts?state=closed":     "state",
 			"/api/v1/alerts?dimension=planet": "dimension",
 			"/api/v1/alerts?since=yesterday":  "since",
@@ -77,11 +77,7 @@ func TestAlertsAPI(t *testing.T) {
 			"/api/v1/alerts?cursor=zz":        "cursor",
 			"/api/v1/alerts?colour=red":       "colour",
 			"/api/v1/alerts/abc":              "id",
-		} {
-			if code, out := e.do(t, "GET", path, ""); code != 400 || out["field"] != field || out["error"] == "" {
-				t.Errorf("%s: %d %v, want 400 naming %s", path, code, out, field)
-			}
-		}
+		})
 		if code, out := e.do(t, "GET", "/api/v1/alerts/999", ""); code != 404 {
 			t.Errorf("missing alert: %d %v", code, out)
 		}
@@ -94,4 +90,14 @@ func toFloats(ids []int64) []float64 {
 		out[i] = float64(id)
 	}
 	return out
+}
+
+// wantFieldErrors checks that each GET path answers 400 naming its field.
+func (e *env) wantFieldErrors(t *testing.T, cases map[string]string) {
+	t.Helper()
+	for path, field := range cases {
+		if code, out := e.do(t, "GET", path, ""); code != 400 || out["field"] != field || out["error"] == "" {
+			t.Errorf("%s: %d %v, want 400 naming %s", path, code, out, field)
+		}
+	}
 }

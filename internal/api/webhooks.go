@@ -111,13 +111,9 @@ func (s *Server) webhookDeliveries(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	limit, err := intParam(r, "limit", smstrack.DefaultPageSize)
+	limit, err := pageLimit(r.URL.Query())
 	if err != nil {
 		writeError(w, err)
-		return
-	}
-	if limit < 1 || limit > smstrack.MaxPageSize {
-		writeError(w, smstrack.FieldError("limit", "limit must be between 1 and %d", smstrack.MaxPageSize))
 		return
 	}
 	list, err := s.store.ListAttempts(r.Context(), id, limit)

@@ -11,7 +11,6 @@ import (
 	"github.com/smstrack/smstrack/internal/health"
 	"github.com/smstrack/smstrack/internal/insight"
 	"github.com/smstrack/smstrack/internal/routing"
-	"github.com/smstrack/smstrack/internal/store"
 	"github.com/smstrack/smstrack/internal/testdb"
 )
 
@@ -53,12 +52,7 @@ func benchRoutes() []storeRoute {
 func BenchmarkEvaluate(b *testing.B) {
 	for _, kind := range testdb.Kinds {
 		b.Run(kind, func(b *testing.B) {
-			ctx := context.Background()
-			db, err := store.Open(ctx, testdb.DSN(b, kind))
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer db.Close()
+			ctx, db := context.Background(), openStore(b, testdb.DSN(b, kind))
 			at := time.Now().UTC().Truncate(24 * time.Hour).Add(-12 * time.Hour) // yesterday noon: the baseline is the week before
 			day := at.Truncate(24 * time.Hour)
 			routes := benchRoutes()

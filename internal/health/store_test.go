@@ -88,12 +88,7 @@ func (w *trafficWriter) flush() {
 // the carrier recovers; nothing else alerts.
 func TestEvaluatorOnTheStore(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
-		ctx := context.Background()
-		db, err := store.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
+		ctx, db := context.Background(), openStore(t, dsn)
 		hook, err := db.CreateEndpoint(ctx, smstrack.Endpoint{URL: "https://hooks.example/alerts", Secret: "whsec_dGVzdA==",
 			EventTypes: []string{smstrack.EventAlertOpened, smstrack.EventAlertResolved}})
 		if err != nil {
@@ -238,12 +233,7 @@ func (l watchedLeaser) ClaimLease(ctx context.Context, name, holder string, unti
 // by; once the first stops, the second takes over when the lease ends.
 func TestOneEvaluatorAtATime(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
-		ctx := context.Background()
-		db, err := store.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
+		ctx, db := context.Background(), openStore(t, dsn)
 		cfg := health.DefaultConfig()
 		cfg.Every = 50 * time.Millisecond
 		log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -291,4 +281,15 @@ func TestOneEvaluatorAtATime(t *testing.T) {
 			t.Fatal("b holds the lease but does not evaluate")
 		}
 	})
+}
+
+// openStore opens the database for the test, closed when it ends.
+func openStore(t testing.TB, dsn string) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }

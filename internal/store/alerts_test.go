@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
@@ -96,7 +97,7 @@ func TestAlertsOpenListResolve(t *testing.T) {
 			"since before resolved": {smstrack.AlertFilter{Since: t0.Add(35 * time.Minute)}, []int64{reopened.ID, twilio.ID, lat.ID, a.ID}},
 			"since after resolved":  {smstrack.AlertFilter{Since: t0.Add(45 * time.Minute)}, []int64{reopened.ID, twilio.ID, lat.ID}},
 		} {
-			if got := list(c.f); !equalIDs(got, c.want) {
+			if got := list(c.f); !slices.Equal(got, c.want) {
 				t.Errorf("%s: got %v, want %v", name, got, c.want)
 			}
 		}
@@ -131,18 +132,6 @@ func TestAlertsOpenListResolve(t *testing.T) {
 			t.Errorf("events: %d opened, %d resolved; want 4 and 1", opened, resolvedEvents)
 		}
 	})
-}
-
-func equalIDs(a, b []int64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestLeaseHasOneHolder(t *testing.T) {
