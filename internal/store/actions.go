@@ -107,11 +107,12 @@ func (db *DB) ListActions(ctx context.Context, messageID int64) ([]smstrack.Acti
 }
 
 // ConversationActions returns the actions on every message of a
-// conversation, oldest first, in one query.
+// conversation, oldest first, in one query (conversation_id <> 0 lets it
+// use the partial index, as in ConversationMessages).
 func (db *DB) ConversationActions(ctx context.Context, conversationID int64) ([]smstrack.Action, error) {
 	return db.queryActions(ctx, `SELECT a.id, a.message_id, a.type, a.at, a.data, a.source, a.created_at
 		FROM actions a JOIN messages m ON m.id = a.message_id
-		WHERE m.conversation_id = ? ORDER BY a.at, a.id`, conversationID)
+		WHERE m.conversation_id = ? AND m.conversation_id <> 0 ORDER BY a.at, a.id`, conversationID)
 }
 
 // queryActions runs a query selecting action columns.

@@ -312,10 +312,13 @@ func (db *DB) GetConversation(ctx context.Context, id int64) (*smstrack.Conversa
 }
 
 // ConversationMessages returns up to limit of a conversation's newest
-// messages, oldest first.
+// messages, oldest first. The condition conversation_id <> 0 repeats the
+// predicate of the partial index messages_conversation: without it
+// neither database may use that index for a bound parameter, and reads
+// every message.
 func (db *DB) ConversationMessages(ctx context.Context, id int64, limit int) ([]*smstrack.Message, error) {
 	rows, err := db.reader.QueryContext(ctx, db.dialect.q("SELECT "+messageColumnList+
-		" FROM messages WHERE conversation_id = ? ORDER BY created_at DESC, id DESC LIMIT ?"), id, limit)
+		" FROM messages WHERE conversation_id = ? AND conversation_id <> 0 ORDER BY created_at DESC, id DESC LIMIT ?"), id, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: conversation messages: %w", err)
 	}
