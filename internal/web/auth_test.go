@@ -263,3 +263,19 @@ func TestUnknownRoleReadsNothing(t *testing.T) {
 	wantStatus(t, "overview with an unknown role", b.get("/"), http.StatusForbidden)
 	wantStatus(t, "json with an unknown role", b.get("/console-test/ping"), http.StatusForbidden)
 }
+
+// TestInstancesShareSessions: two servers on one PostgreSQL database, as
+// behind a load balancer; a session made on one works on the other, and
+// signing out on either ends it on both.
+func TestInstancesShareSessions(t *testing.T) {
+	dsn := testdb.NewPostgres(t)
+	one, two := newConsole(t, dsn, Options{}), newConsole(t, dsn, Options{})
+	b, _ := one.signedIn(t, smstrack.RoleAdmin)
+	u1, _ := url.Parse(one.srv.URL)
+	u2, _ := url.Parse(two.srv.URL)
+	other := two.browser(t)
+	other.http.Jar.SetCookies(u2, b.http.Jar.Cookies(u1))
+	wantStatus(t, "the session on the other instance", other.get("/settings/api-keys"), http.StatusOK)
+	wantStatus(t, "sign out on the other instance", other.post("/logout", nil), http.StatusSeeOther)
+	wantStatus(t, "the first instance after signing out", b.get("/settings/api-keys"), http.StatusSeeOther)
+}
