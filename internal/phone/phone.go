@@ -144,10 +144,43 @@ type Info struct {
 	Carrier    string // the carrier the range was allocated to; a ported number may have moved
 }
 
+// lookupCacheLimit bounds the cache of full lookups; past it they are
+// computed every time, which is only slower.
+const lookupCacheLimit = 100_000
+
+var (
+	lookupCache     sync.Map // lookupKey -> lookupResult
+	lookupCacheSize atomic.Int64
+)
+
+type lookupKey struct{ number, region string }
+
+type lookupResult struct {
+	info Info
+	ok   bool
+}
+
 // Lookup parses number fully. It costs tens of microseconds, so the ingest
 // path calls it only for events that describe a message (reports, inbound
-// messages), not for every status callback.
+// messages), not for every status callback; and answers are cached, since
+// the same recipients come back (every message sent through smstrack pays
+// one lookup).
 func Lookup(number, defaultRegion string) (Info, bool) {
+	key := lookupKey{number, defaultRegion}
+	if v, ok := lookupCache.Load(key); ok {
+		r := v.(lookupResult)
+		return r.info, r.ok
+	}
+	info, ok := lookup(number, defaultRegion)
+	if lookupCacheSize.Load() < lookupCacheLimit {
+		if _, loaded := lookupCache.LoadOrStore(key, lookupResult{info, ok}); !loaded {
+			lookupCacheSize.Add(1)
+		}
+	}
+	return info, ok
+}
+
+func lookup(number, defaultRegion string) (Info, bool) {
 	n, err := phonenumbers.Parse(strings.TrimSpace(number), strings.ToUpper(defaultRegion))
 	if err != nil || !phonenumbers.IsPossibleNumber(n) {
 		return Info{}, false
