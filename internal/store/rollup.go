@@ -206,17 +206,29 @@ func (db *DB) rollBatch(ctx context.Context, limit int) (int, error) {
 	if err != nil || n == 0 {
 		return 0, err
 	}
-	current, err := db.loadContributions(ctx, tx, ids, rollupMessageQuery+" WHERE m.id IN ", scanContribution)
-	if err != nil {
-		return 0, err
-	}
-	previous, err := db.loadContributions(ctx, tx, ids, storedContributionQuery+" WHERE message_id IN ", scanStoredContribution)
+	current, previous, err := db.loadRollupRows(ctx, tx, ids)
 	if err != nil {
 		return 0, err
 	}
 	r := &seriesResolver{db: db, tx: tx, fresh: map[seriesKey]int64{}}
-	cutoff := db.minuteCutoff(time.Now())
-	deltas := map[cellKey]*insight.Figures{}
+	// Messages of one series, minute and tags count in the same cells:
+	// their differences are summed first, then spread over those cells
+	// once, so a batch costs a few cell updates per group, not per message.
+	type group struct {
+		series int64
+		minute int64
+		tags   string
+	}
+	groups := map[group]*insight.Figures{}
+	add := func(c *contribution, sign int64) {
+		g := group{c.seriesID, insight.Minute.FloorMicros(c.createdAt), c.tags}
+		f := groups[g]
+		if f == nil {
+			f = &insight.Figures{}
+			groups[g] = f
+		}
+		f.Add(c.figures(), sign)
+	}
 	var changed []int64
 	for _, id := range ids {
 		now, before := current[id], previous[id]
@@ -228,15 +240,29 @@ func (db *DB) rollBatch(ctx context.Context, limit int) (int, error) {
 		if now == nil || before != nil && now.same(before) {
 			continue // deleted (its cells keep the history) or unchanged
 		}
-		if before != nil {
-			if err := r.add(ctx, deltas, before, cutoff, -1); err != nil {
-				return 0, err
-			}
-		}
-		if err := r.add(ctx, deltas, now, cutoff, 1); err != nil {
+		if now.seriesID, err = r.id(ctx, now.series); err != nil {
 			return 0, err
 		}
+		if before != nil {
+			add(before, -1)
+		}
+		add(now, 1)
 		changed = append(changed, id)
+	}
+	cutoff := db.minuteCutoff(time.Now())
+	deltas := map[cellKey]*insight.Figures{}
+	for g, f := range groups {
+		if f.Zero() {
+			continue // the group's changes cancel out
+		}
+		series, err := r.key(ctx, g.series)
+		if err != nil {
+			return 0, err
+		}
+		c := contribution{series: series, createdAt: g.minute, tags: g.tags}
+		if err := r.spread(ctx, deltas, &c, f, cutoff); err != nil {
+			return 0, err
+		}
 	}
 	if err := db.writeContributions(ctx, tx, changed, current); err != nil {
 		return 0, err
@@ -288,19 +314,24 @@ func (db *DB) claimQueued(ctx context.Context, tx *sql.Tx, limit int) (int, []in
 	return n, ids, nil
 }
 
-// loadChunk is the number of ids of one IN list; lists are padded to it so
-// SQLite's statement cache keeps one statement.
+// loadChunk is the number of ids of one IN list on SQLite; lists are
+// padded to it so the statement cache keeps one statement.
 const loadChunk = 100
 
-// loadContributions runs query (ending in "IN ") for ids in chunks and
-// reads each row with scan.
-func (db *DB) loadContributions(ctx context.Context, tx *sql.Tx, ids []int64, query string,
-	scan func(scanner) (int64, *contribution, error)) (map[int64]*contribution, error) {
-	out := make(map[int64]*contribution, len(ids))
-	q := db.dialect.q(query + "(" + placeholders(loadChunk) + ")")
+// rollupRowsQuery selects the current contribution of messages and the one
+// they last added (NULLs when none); the caller completes the IN list.
+const rollupRowsQuery = "SELECT " + rollupMessageColumns + `, c.series_id, c.created_at, c.tags, c.status, c.error_code,
+	c.segments, c.cost_micros, c.queued_sent_ms, c.sent_delivered_ms, c.converted_ms, c.response_ms, c.opt_out
+	FROM messages m LEFT JOIN rollup_contributions c ON c.message_id = m.id WHERE m.id IN `
+
+// loadRollupRows returns, for the messages with these ids that exist, what
+// they contribute now and what they last contributed (absent when never).
+func (db *DB) loadRollupRows(ctx context.Context, tx *sql.Tx, ids []int64) (now, before map[int64]*contribution, err error) {
+	now, before = make(map[int64]*contribution, len(ids)), make(map[int64]*contribution, len(ids))
+	q := db.dialect.q(rollupRowsQuery + "(" + placeholders(loadChunk) + ")")
 	step := loadChunk
 	if !db.dialect.rowAtATime { // PostgreSQL: all ids as one array
-		q, step = db.dialect.q(query+"(SELECT unnest(CAST(? AS BIGINT[])))"), len(ids)
+		q, step = db.dialect.q(rollupRowsQuery+"(SELECT unnest(CAST(? AS BIGINT[])))"), len(ids)
 	}
 	args := make([]any, loadChunk)
 	for start := 0; start < len(ids); start += step {
@@ -314,45 +345,48 @@ func (db *DB) loadContributions(ctx context.Context, tx *sql.Tx, ids []int64, qu
 		}
 		rows, err := tx.QueryContext(ctx, q, args...)
 		if err != nil {
-			return nil, fmt.Errorf("store: load rollup rows: %w", err)
+			return nil, nil, fmt.Errorf("store: load rollup rows: %w", err)
 		}
 		for rows.Next() {
-			id, c, err := scan(rows)
+			id, c, stored, err := scanRollupRow(rows)
 			if err != nil {
 				rows.Close()
-				return nil, fmt.Errorf("store: load rollup rows: %w", err)
+				return nil, nil, fmt.Errorf("store: load rollup rows: %w", err)
 			}
-			out[id] = c
+			now[id] = c
+			if stored != nil {
+				before[id] = stored
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("store: load rollup rows: %w", err)
+			return nil, nil, fmt.Errorf("store: load rollup rows: %w", err)
 		}
 	}
-	return out, nil
+	return now, before, nil
 }
 
-// storedContributionQuery selects stored contributions; the caller
-// completes the WHERE clause.
-const storedContributionQuery = `SELECT message_id, series_id, created_at, tags, status, error_code, segments,
-	cost_micros, queued_sent_ms, sent_delivered_ms, converted_ms, response_ms, opt_out FROM rollup_contributions`
-
-func scanStoredContribution(row scanner) (int64, *contribution, error) {
-	var id, optOut int64
-	var c contribution
-	var ms [4]sql.NullInt64
-	if err := row.Scan(&id, &c.seriesID, &c.createdAt, &c.tags, &c.status, &c.errorCode, &c.segments, &c.cost,
-		&ms[0], &ms[1], &ms[2], &ms[3], &optOut); err != nil {
-		return 0, nil, err
+// scanRollupRow reads a row of rollupRowsQuery.
+func scanRollupRow(row scanner) (id int64, now, before *contribution, err error) {
+	var (
+		seriesID, createdAt, segments, cost, optOut sql.NullInt64
+		tags, status, errorCode                     sql.NullString
+		ms                                          [4]sql.NullInt64
+	)
+	id, now, err = scanContributionInto(row, &seriesID, &createdAt, &tags, &status, &errorCode, &segments, &cost,
+		&ms[0], &ms[1], &ms[2], &ms[3], &optOut)
+	if err != nil || !seriesID.Valid {
+		return id, now, nil, err
 	}
-	for i, p := range []*int64{&c.queuedSent, &c.sentDelivered, &c.converted, &c.response} {
+	before = &contribution{seriesID: seriesID.Int64, createdAt: createdAt.Int64, tags: tags.String, status: status.String,
+		errorCode: errorCode.String, segments: segments.Int64, cost: cost.Int64, optOut: optOut.Int64 != 0}
+	for i, p := range []*int64{&before.queuedSent, &before.sentDelivered, &before.converted, &before.response} {
 		*p = noTime
 		if ms[i].Valid {
 			*p = ms[i].Int64
 		}
 	}
-	c.optOut = optOut != 0
-	return id, &c, nil
+	return id, now, before, nil
 }
 
 // writeContributions stores the new contributions of the changed messages.

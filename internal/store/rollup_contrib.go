@@ -106,17 +106,25 @@ func (c *contribution) same(o *contribution) bool {
 		c.sentDelivered == o.sentDelivered && c.converted == o.converted && c.response == o.response && c.optOut == o.optOut
 }
 
-// rollupMessageQuery selects what a contribution is made of, for the
-// messages whose ids complete the IN list; the caller appends it.
-const rollupMessageQuery = `SELECT m.id, m.account, m.provider, m.direction, m.from_number, m.to_number, m.country,
+// rollupMessageColumns select what a contribution is made of from a
+// message m, in scanContribution order.
+const rollupMessageColumns = `m.id, m.account, m.provider, m.direction, m.from_number, m.to_number, m.country,
 	m.carrier, m.tags, m.created_at, m.status, m.error_code, m.segments, m.price, m.queued_at, m.sent_at,
 	m.delivered_at, m.response_time_ms, m.keyword,
-	(SELECT MIN(a.at) FROM actions a WHERE a.message_id = m.id AND a.type <> 'unconfirmed')
-	FROM messages m`
+	(SELECT MIN(a.at) FROM actions a WHERE a.message_id = m.id AND a.type <> 'unconfirmed')`
+
+// rollupMessageQuery selects the contribution of every message.
+const rollupMessageQuery = "SELECT " + rollupMessageColumns + " FROM messages m"
 
 // scanContribution reads a row of rollupMessageQuery into the message's
 // contribution.
 func scanContribution(row scanner) (int64, *contribution, error) {
+	return scanContributionInto(row)
+}
+
+// scanContributionInto reads rollupMessageColumns, then more columns into
+// extra.
+func scanContributionInto(row scanner, extra ...any) (int64, *contribution, error) {
 	var (
 		id                             int64
 		c                              contribution
@@ -125,9 +133,10 @@ func scanContribution(row scanner) (int64, *contribution, error) {
 		queued, sent, delivered, reply sql.NullInt64
 		converted                      sql.NullInt64
 	)
-	if err := row.Scan(&id, &c.series.account, &c.series.provider, &direction, &from, &to, &c.series.country,
+	dest := []any{&id, &c.series.account, &c.series.provider, &direction, &from, &to, &c.series.country,
 		&c.series.carrier, &tags, &c.createdAt, &c.status, &c.errorCode, &c.segments, &price, &queued, &sent,
-		&delivered, &reply, &keyword, &converted); err != nil {
+		&delivered, &reply, &keyword, &converted}
+	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return 0, nil, err
 	}
 	c.series.level = levelSender

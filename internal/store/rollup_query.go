@@ -302,4 +302,5 @@ func prefixedCellFigures(alias string) string {
 	}
 	return strings.Join(cols, ", ")
 }
+
 var _ insight.Reader = (*DB)(nil)

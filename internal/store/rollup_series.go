@@ -107,16 +107,8 @@ func (r *seriesResolver) key(ctx context.Context, id int64) (seriesKey, error) {
 	return k, nil
 }
 
-// add adds sign times the contribution's figures to every cell it counts in.
-func (r *seriesResolver) add(ctx context.Context, deltas map[cellKey]*insight.Figures, c *contribution, minuteCutoff int64, sign int64) error {
-	if sign > 0 {
-		id, err := r.id(ctx, c.series)
-		if err != nil {
-			return err
-		}
-		c.seriesID = id
-	}
-	f := c.figures()
+// spread adds f to every cell the contribution c counts in.
+func (r *seriesResolver) spread(ctx context.Context, deltas map[cellKey]*insight.Figures, c *contribution, f *insight.Figures, minuteCutoff int64) error {
 	for _, ref := range c.cells(minuteCutoff) {
 		id, err := r.id(ctx, ref.series)
 		if err != nil {
@@ -128,7 +120,7 @@ func (r *seriesResolver) add(ctx context.Context, deltas map[cellKey]*insight.Fi
 			d = &insight.Figures{}
 			deltas[k] = d
 		}
-		d.Add(f, sign)
+		d.Add(f, 1)
 	}
 	return nil
 }
