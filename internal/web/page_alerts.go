@@ -46,12 +46,7 @@ func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Alerts = list
 	if next != "" {
-		nq := url.Values{}
-		for k, v := range q {
-			nq[k] = v
-		}
-		nq.Set("cursor", next)
-		d.Next = pageURL("/alerts", nq)
+		d.Next = withParam("/alerts", q, "cursor", next)
 	}
 	s.render(w, r, http.StatusOK, "alerts", view{Title: "Alerts", Data: d})
 }

@@ -47,12 +47,7 @@ func (s *Server) conversationsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Conversations = list
 	if next != "" {
-		nq := url.Values{}
-		for k, v := range q {
-			nq[k] = v
-		}
-		nq.Set("cursor", next)
-		d.Next = pageURL("/conversations", nq)
+		d.Next = withParam("/conversations", q, "cursor", next)
 	}
 	s.render(w, r, http.StatusOK, "conversations", view{Title: "Conversations", Data: d})
 }

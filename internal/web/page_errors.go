@@ -57,15 +57,8 @@ func (s *Server) errorsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err = s.readErrors(r, q, &d)
-	switch smstrack.ErrorCode(err) {
-	case "":
-	case smstrack.EUNAVAILABLE:
-		d.Notice = smstrack.ErrorMessage(err)
-	case smstrack.EINVALID:
-		s.render(w, r, http.StatusBadRequest, "errors", view{Title: "Errors", Error: smstrack.ErrorMessage(err), Data: d})
-		return
-	default:
-		s.fail(w, r, err)
+	var ok bool
+	if d.Notice, ok = s.rollupNotice(w, r, err); !ok {
 		return
 	}
 	s.render(w, r, http.StatusOK, "errors", view{Title: "Errors", Data: d})

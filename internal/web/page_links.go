@@ -70,12 +70,8 @@ func (s *Server) linksPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err = s.readConversions(r, o, &d)
-	switch smstrack.ErrorCode(err) {
-	case "":
-	case smstrack.EUNAVAILABLE:
-		d.Notice = smstrack.ErrorMessage(err)
-	default:
-		s.fail(w, r, err)
+	var ok bool
+	if d.Notice, ok = s.rollupNotice(w, r, err); !ok {
 		return
 	}
 	if ll, ok := s.store.(linkLister); ok {
@@ -85,9 +81,7 @@ func (s *Server) linksPage(w http.ResponseWriter, r *http.Request) {
 		}
 		if len(d.Links) > linksPerPage {
 			d.Links = d.Links[:linksPerPage]
-			nq := q
-			nq.Set("before", strconv.FormatInt(d.Links[linksPerPage-1].ID, 10))
-			d.Next = pageURL("/links", nq)
+			d.Next = withParam("/links", q, "before", strconv.FormatInt(d.Links[linksPerPage-1].ID, 10))
 		}
 	}
 	s.render(w, r, http.StatusOK, "links", view{Title: "Links and conversions", Data: d})

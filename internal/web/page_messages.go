@@ -154,12 +154,7 @@ func (s *Server) messagesPage(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Messages = list
 	if next != "" {
-		nq := url.Values{}
-		for k, v := range q {
-			nq[k] = v
-		}
-		nq.Set("cursor", next)
-		d.Next = pageURL("/messages", nq)
+		d.Next = withParam("/messages", q, "cursor", next)
 	}
 	s.render(w, r, http.StatusOK, "messages", view{Title: "Messages", Data: d})
 }

@@ -36,12 +36,8 @@ func (s *Server) routingPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Advice, err = s.advise(r, dest, days)
-	switch smstrack.ErrorCode(err) {
-	case "":
-	case smstrack.EUNAVAILABLE:
-		d.Notice = smstrack.ErrorMessage(err)
-	default:
-		s.fail(w, r, err)
+	var ok bool
+	if d.Notice, ok = s.rollupNotice(w, r, err); !ok {
 		return
 	}
 	s.render(w, r, http.StatusOK, "routing", view{Title: "Routing", Data: d})

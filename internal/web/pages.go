@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -193,18 +195,37 @@ func pageURL(path string, q url.Values) string {
 	return path + "?" + clean.Encode()
 }
 
+// withParam is path with the query q and one parameter more (or
+// changed): the link to a list's next page.
+func withParam(path string, q url.Values, name, value string) string {
+	next := url.Values{name: {value}}
+	for k, v := range q {
+		if k != name {
+			next[k] = v
+		}
+	}
+	return pageURL(path, next)
+}
+
+// rollupNotice sorts out an error of reading the rollups: the notice to
+// show instead of the figures when they are unavailable (off, or a store
+// without them). ok is false when the error was answered.
+func (s *Server) rollupNotice(w http.ResponseWriter, r *http.Request, err error) (notice string, ok bool) {
+	switch smstrack.ErrorCode(err) {
+	case "":
+		return "", true
+	case smstrack.EUNAVAILABLE:
+		return smstrack.ErrorMessage(err), true
+	}
+	s.fail(w, r, err)
+	return "", false
+}
+
 // checkParams refuses query parameters a page does not read, so a typo
 // never silently widens what is shown.
 func checkParams(q url.Values, known ...string) error {
 	for k := range q {
-		found := false
-		for _, name := range known {
-			if k == name {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if !slices.Contains(known, k) {
 			return smstrack.FieldError(k, "unknown filter %q: use %s", k, strings.Join(known, ", "))
 		}
 	}
