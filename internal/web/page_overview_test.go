@@ -31,6 +31,11 @@ func TestOverviewPage(t *testing.T) {
 		wantText(t, "filtered", p, `data-kpi="sent">2<`, `aria-current="true">6 hours`, `"grain":"minute"`, `href="/?carrier=EE&range=1h"`)
 		wantNoText(t, "filtered", p, "Vodafone UK")
 
+		// Minutes are not kept by sender: the hour's figures come by hour.
+		p = b.get("/?range=1h&sender=%2B14155550100")
+		wantStatus(t, "by sender", p, http.StatusOK)
+		wantText(t, "by sender", p, `"grain":"hour"`)
+
 		p = b.get("/?from=" + c.clock().Add(-3*time.Hour).Format(localTimeLayout) + "&to=" + c.clock().Add(-110*time.Minute).Format(localTimeLayout))
 		wantStatus(t, "custom range", p, http.StatusOK)
 		wantText(t, "custom range", p, `data-kpi="sent">2<`)
