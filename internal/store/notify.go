@@ -130,14 +130,7 @@ func (db *DB) SetEndpointEnabled(ctx context.Context, id int64, enabled bool, re
 		q = `UPDATE webhook_endpoints SET enabled = 1, disabled_reason = '', consecutive_dead = 0, failing_since = 0 WHERE id = ?`
 		args = []any{id}
 	}
-	res, err := db.writer.ExecContext(ctx, db.dialect.q(q), args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: set endpoint enabled: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil, smstrack.Errorf(smstrack.ENOTFOUND, "webhook endpoint %d not found", id)
-	}
-	if err := db.durable(); err != nil {
+	if err := db.changeEndpoint(ctx, "set endpoint enabled", id, q, args...); err != nil {
 		return nil, err
 	}
 	return db.getEndpoint(ctx, db.writer, id)
@@ -145,14 +138,7 @@ func (db *DB) SetEndpointEnabled(ctx context.Context, id int64, enabled bool, re
 
 // DeleteEndpoint removes an endpoint with its deliveries and attempt log.
 func (db *DB) DeleteEndpoint(ctx context.Context, id int64) error {
-	res, err := db.writer.ExecContext(ctx, db.dialect.q("DELETE FROM webhook_endpoints WHERE id = ?"), id)
-	if err != nil {
-		return fmt.Errorf("store: delete endpoint: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return smstrack.Errorf(smstrack.ENOTFOUND, "webhook endpoint %d not found", id)
-	}
-	return db.durable()
+	return db.changeEndpoint(ctx, "delete endpoint", id, "DELETE FROM webhook_endpoints WHERE id = ?", id)
 }
 
 // RotateEndpointSecret gives an endpoint a new secret; the old one keeps
@@ -167,14 +153,7 @@ func (db *DB) RotateEndpointSecret(ctx context.Context, id int64, secret string,
 		q = `UPDATE webhook_endpoints SET previous_secret = '', previous_secret_until = ?, secret = ? WHERE id = ?`
 		until = time.UnixMicro(0)
 	}
-	res, err := db.writer.ExecContext(ctx, db.dialect.q(q), until.UnixMicro(), secret, id)
-	if err != nil {
-		return nil, fmt.Errorf("store: rotate endpoint secret: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil, smstrack.Errorf(smstrack.ENOTFOUND, "webhook endpoint %d not found", id)
-	}
-	if err := db.durable(); err != nil {
+	if err := db.changeEndpoint(ctx, "rotate endpoint secret", id, q, until.UnixMicro(), secret, id); err != nil {
 		return nil, err
 	}
 	e, err := db.getEndpoint(ctx, db.writer, id)
@@ -183,6 +162,19 @@ func (db *DB) RotateEndpointSecret(ctx context.Context, id int64, secret string,
 	}
 	e.Secret = secret
 	return e, nil
+}
+
+// changeEndpoint runs one statement on endpoint id and makes it durable;
+// ENOTFOUND when it changed no row.
+func (db *DB) changeEndpoint(ctx context.Context, what string, id int64, q string, args ...any) error {
+	res, err := db.writer.ExecContext(ctx, db.dialect.q(q), args...)
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", what, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return smstrack.Errorf(smstrack.ENOTFOUND, "webhook endpoint %d not found", id)
+	}
+	return db.durable()
 }
 
 // Enqueue records an event and, in the same transaction, a pending
