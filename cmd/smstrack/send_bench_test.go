@@ -66,7 +66,7 @@ func BenchmarkSendThroughSimulator(b *testing.B) {
 	pct := func(p float64) float64 {
 		return float64(all[min(len(all)-1, int(float64(len(all))*p))].Microseconds()) / 1000
 	}
-	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "msgs/s")     // answered by the send API
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "msgs/s")    // answered by the send API
 	b.ReportMetric(float64(b.N)/drained.Seconds(), "settled/s") // recorded, every callback stored
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
