@@ -18,10 +18,11 @@ import (
 // 10,000,000-message benchmark (90 days, about 111,000 messages a day):
 // 900 routes (3 providers, 10 senders, 30 carriers in 10 countries), every
 // route active every hour of the week-long baseline, and 77 messages a
-// minute in the recent window. An evaluation reads rollup cells (one per
-// series and hour or day, however many messages each holds) and the recent
-// window's messages, so one message per route and hour fills the baseline
-// with exactly the cells a full-volume week would have.
+// minute in the last hour (the short and the long recent windows). An
+// evaluation reads rollup cells (one per series and day, however many
+// messages each holds) and the recent windows' messages, so one message per
+// route and hour fills the baseline with exactly the cells a full-volume
+// week would have.
 const (
 	benchProviders = 3
 	benchSenders   = 10
@@ -71,7 +72,7 @@ func BenchmarkEvaluate(b *testing.B) {
 					}
 				}
 			}
-			for m := 12 * benchPerMinute; m > 0; m-- {
+			for m := 62 * benchPerMinute; m > 0; m-- { // the long window and its minute of lag
 				w.provider = providers[m%benchProviders]
 				w.message(routes[(m*7919)%len(routes)], at.Add(-time.Duration(m)*time.Minute/benchPerMinute), 3*time.Second, "")
 			}
