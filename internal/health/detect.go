@@ -15,6 +15,10 @@ import (
 type Config struct {
 	// Every is how often the evaluator runs.
 	Every time.Duration
+	// Lease is how long a claim of the evaluator's lease lasts, renewed
+	// every evaluation; 0 means three intervals. An instance that stalls
+	// longer loses it to another.
+	Lease time.Duration
 	// Window is the recent window tested against the baseline. It ends
 	// SettleLag before the evaluation, so the latest messages, most of
 	// them still on their way, do not weigh on it.
@@ -87,6 +91,13 @@ func (c Config) Validate() error {
 		return fmt.Errorf("health: minimum samples must be positive and the latency ratio at least 1")
 	}
 	return nil
+}
+
+func (c Config) lease() time.Duration {
+	if c.Lease > 0 {
+		return c.Lease
+	}
+	return 3 * c.Every
 }
 
 // Windows are the time ranges one evaluation compares.

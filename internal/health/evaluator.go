@@ -243,14 +243,27 @@ const LeaseName = "health-evaluator"
 
 // Run evaluates every cfg.Every until ctx ends, while holder holds the
 // evaluator's lease: with several instances on one database, one evaluates
-// and the others stand by, taking over once its lease runs out.
+// and the others stand by, taking over once its lease runs out, or at
+// once when it stops (it gives the lease up).
 func (e *Evaluator) Run(ctx context.Context, leaser Leaser, holder string) {
 	tick := time.NewTicker(e.cfg.Every)
 	defer tick.Stop()
 	held := false
+	// A claim is never cut short by ctx: a renewal still running when the
+	// release below is made could land after it and keep the lease.
+	claim := func(until time.Time) (bool, error) {
+		c, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.cfg.lease())
+		defer cancel()
+		return leaser.ClaimLease(c, LeaseName, holder, until)
+	}
+	defer func() {
+		if held {
+			claim(time.Now().Add(-time.Second))
+		}
+	}()
 	for {
 		now := time.Now()
-		ok, err := leaser.ClaimLease(ctx, LeaseName, holder, now.Add(3*e.cfg.Every))
+		ok, err := claim(now.Add(e.cfg.lease()))
 		switch {
 		case ctx.Err() != nil:
 			return
@@ -259,11 +272,11 @@ func (e *Evaluator) Run(ctx context.Context, leaser Leaser, holder string) {
 		case !ok:
 			if held {
 				e.log.Info("health: another instance evaluates now")
-				e.Reset()
 			}
 		default:
 			if !held {
 				e.log.Info("health: this instance evaluates")
+				e.Reset() // another instance may have changed the alerts meanwhile
 			}
 			start := time.Now()
 			rep, err := e.Evaluate(ctx, now)

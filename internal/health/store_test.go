@@ -230,15 +230,16 @@ func (l watchedLeaser) ClaimLease(ctx context.Context, name, holder string, unti
 
 // TestOneEvaluatorAtATime runs two evaluators on one database, as two
 // instances would: while the first holds the lease the second only stands
-// by; once the first stops, the second takes over when the lease ends.
+// by; once the first stops and gives the lease up, the second takes over.
 func TestOneEvaluatorAtATime(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
 		ctx, db := context.Background(), openStore(t, dsn)
 		cfg := health.DefaultConfig()
 		cfg.Every = 50 * time.Millisecond
+		cfg.Lease = time.Minute // longer than any stall of a loaded machine: a stops and gives it up
 		log := slog.New(slog.NewTextHandler(io.Discard, nil))
 		start := func(name string) (reads chan struct{}, claims chan bool, stop func()) {
-			reads, claims = make(chan struct{}, 100), make(chan bool, 100)
+			reads, claims = make(chan struct{}, 1000), make(chan bool, 1000)
 			ev, err := health.NewEvaluator(countingSource{health.RollupSource{Rollups: db}, reads}, db, cfg, log)
 			if err != nil {
 				t.Fatal(err)
