@@ -11,7 +11,7 @@ import (
 // TestConsolePagesInBrowser reads the overview with its charts drawn,
 // searches for a message, opens its details and sees its timeline and
 // content, follows its conversation, and looks at the thread at phone
-// width and the details in dark mode.
+// width, and the details, errors, routing advice and links in dark mode.
 func TestConsolePagesInBrowser(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, db database) {
 		s, b := startConsole(t, db)
@@ -100,5 +100,15 @@ func TestConsolePagesInBrowser(t *testing.T) {
 			t.Errorf("the errors page starts with %q", got)
 		}
 		b.screenshot("dark-errors")
+		b.open("/routing?country=US")
+		if got := b.text("main h3"); got != "Routes" {
+			t.Errorf("the routing advice starts with %q", got)
+		}
+		b.screenshot("dark-routing")
+		b.open("/links")
+		if got := b.text(".kpi .value"); got != "2" {
+			t.Errorf("the links page counts %q sent", got)
+		}
+		b.screenshot("dark-links")
 	})
 }

@@ -18,10 +18,9 @@ import (
 //
 //	go test ./internal/web -run '^$' -bench 'Page(Overview|Messages|Message|Conversation|Errors|Alerts|Routing|Links)' -benchtime 100x
 //
-// The overview, errors, routing and links pages read the rollups; the
-// cached database holds the messages with their rollup changes still
-// queued, so each benchmark process first drains the queue (once, before
-// timing), as a running server's roller would have.
+// The overview, errors, routing and links pages read the rollups: the
+// cached database is rolled up when it is made; one made before that was
+// so is drained here, once per process, before timing.
 
 // rolled drains the rollup queue of the benchmark database once.
 var rolled = sync.OnceValue(func() error {

@@ -137,8 +137,8 @@ func (s *Server) parseOverview(q url.Values, extra ...string) (overviewQuery, er
 	return o, nil
 }
 
-// grainFor picks the bucket width of a custom range: about a hundred
-// points at most, within what the rollups keep.
+// grainFor picks the bucket width of a custom range: a few hundred points
+// at most (6 hours by minute, 14 days by hour), within what the rollups keep.
 func grainFor(span time.Duration) insight.Grain {
 	switch {
 	case span <= 6*time.Hour:
