@@ -31,17 +31,12 @@ func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request) {
 		d.First = pageURL("/alerts", q)
 	}
 	f, err := alertFilter(q)
-	if err != nil {
-		s.render(w, r, http.StatusBadRequest, "alerts", view{Title: "Alerts", Error: smstrack.ErrorMessage(err), Data: d})
+	if s.answered(w, r, "alerts", "Alerts", err, d) {
 		return
 	}
 	f.Cursor = cursor
 	list, next, err := s.store.ListAlerts(r.Context(), f)
-	if smstrack.ErrorCode(err) == smstrack.EINVALID {
-		s.render(w, r, http.StatusBadRequest, "alerts", view{Title: "Alerts", Error: smstrack.ErrorMessage(err), Data: d})
-		return
-	} else if err != nil {
-		s.fail(w, r, err)
+	if s.answered(w, r, "alerts", "Alerts", err, d) {
 		return
 	}
 	d.Alerts = list

@@ -32,17 +32,12 @@ func (s *Server) conversationsPage(w http.ResponseWriter, r *http.Request) {
 		d.First = pageURL("/conversations", q)
 	}
 	f, err := s.conversationFilter(q)
-	if err != nil {
-		s.render(w, r, http.StatusBadRequest, "conversations", view{Title: "Conversations", Error: smstrack.ErrorMessage(err), Data: d})
+	if s.answered(w, r, "conversations", "Conversations", err, d) {
 		return
 	}
 	f.Cursor = cursor
 	list, next, err := s.store.ListConversations(r.Context(), f)
-	if smstrack.ErrorCode(err) == smstrack.EINVALID {
-		s.render(w, r, http.StatusBadRequest, "conversations", view{Title: "Conversations", Error: smstrack.ErrorMessage(err), Data: d})
-		return
-	} else if err != nil {
-		s.fail(w, r, err)
+	if s.answered(w, r, "conversations", "Conversations", err, d) {
 		return
 	}
 	d.Conversations = list

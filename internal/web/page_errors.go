@@ -52,8 +52,7 @@ func (s *Server) errorsPage(w http.ResponseWriter, r *http.Request) {
 	q, err := s.parseOverview(r.URL.Query(), "code")
 	code := strings.TrimSpace(r.URL.Query().Get("code"))
 	d := errorsData{Range: rangeForm{Path: "/errors", Q: q, Ranges: overviewRanges, Code: code}, Code: code}
-	if err != nil {
-		s.render(w, r, http.StatusBadRequest, "errors", view{Title: "Errors", Error: smstrack.ErrorMessage(err), Data: d})
+	if s.answered(w, r, "errors", "Errors", err, d) {
 		return
 	}
 	err = s.readErrors(r, q, &d)

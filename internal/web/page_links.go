@@ -65,8 +65,7 @@ func (s *Server) linksPage(w http.ResponseWriter, r *http.Request) {
 		}
 		d.First = pageURL("/links", q)
 	}
-	if err != nil {
-		s.render(w, r, http.StatusBadRequest, "links", view{Title: "Links and conversions", Error: smstrack.ErrorMessage(err), Data: d})
+	if s.answered(w, r, "links", "Links and conversions", err, d) {
 		return
 	}
 	err = s.readConversions(r, o, &d)

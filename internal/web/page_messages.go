@@ -140,16 +140,11 @@ func (s *Server) messagesPage(w http.ResponseWriter, r *http.Request) {
 	if len(filters) > 0 {
 		d.First = pageURL("/messages", q)
 	}
-	if err != nil {
-		s.render(w, r, http.StatusBadRequest, "messages", view{Title: "Messages", Error: smstrack.ErrorMessage(err), Data: d})
+	if s.answered(w, r, "messages", "Messages", err, d) {
 		return
 	}
 	list, next, err := s.store.ListMessages(r.Context(), f)
-	if smstrack.ErrorCode(err) == smstrack.EINVALID {
-		s.render(w, r, http.StatusBadRequest, "messages", view{Title: "Messages", Error: smstrack.ErrorMessage(err), Data: d})
-		return
-	} else if err != nil {
-		s.fail(w, r, err)
+	if s.answered(w, r, "messages", "Messages", err, d) {
 		return
 	}
 	d.Messages = list

@@ -448,22 +448,15 @@ type overviewData struct {
 func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request) {
 	q, err := s.parseOverview(r.URL.Query())
 	d := overviewData{Q: q, Range: rangeForm{Path: "/", Q: q, Ranges: overviewRanges}, Filtered: q.Filtered()}
-	if err != nil {
-		s.render(w, r, http.StatusBadRequest, "overview", view{Title: "Overview", Error: smstrack.ErrorMessage(err), Data: d})
+	if s.answered(w, r, "overview", "Overview", err, d) {
 		return
 	}
 	d.O, err = s.readOverview(r, q)
-	switch smstrack.ErrorCode(err) {
-	case "":
-	case smstrack.EUNAVAILABLE:
+	if smstrack.ErrorCode(err) == smstrack.EUNAVAILABLE {
 		d.Notice = smstrack.ErrorMessage(err)
 		s.render(w, r, http.StatusOK, "overview", view{Title: "Overview", Data: d})
 		return
-	case smstrack.EINVALID:
-		s.render(w, r, http.StatusBadRequest, "overview", view{Title: "Overview", Error: smstrack.ErrorMessage(err), Data: d})
-		return
-	default:
-		s.fail(w, r, err)
+	} else if s.answered(w, r, "overview", "Overview", err, d) {
 		return
 	}
 	d.Range.Lists = d.O.Tables

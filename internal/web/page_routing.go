@@ -27,8 +27,7 @@ func (s *Server) routingPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	d := routingData{To: q.Get("to"), Country: q.Get("country"), Carrier: q.Get("carrier"), Days: q.Get("days")}
 	dest, days, asked, err := s.destination(q)
-	if err != nil {
-		s.render(w, r, http.StatusBadRequest, "routing", view{Title: "Routing", Error: smstrack.ErrorMessage(err), Data: d})
+	if s.answered(w, r, "routing", "Routing", err, d) {
 		return
 	}
 	if !asked {
@@ -77,11 +76,12 @@ func (s *Server) advise(r *http.Request, dest routing.Destination, days int) (*r
 // candidateTable is one table of the routing page.
 type candidateTable struct {
 	Title       string
+	Column      string // what one row is
 	List        []routing.Candidate
 	Conversions bool // the destination's conversions are compared
 }
 
 // candidates makes a candidateTable in a template.
-func candidates(title string, list []routing.Candidate, conversions bool) candidateTable {
-	return candidateTable{title, list, conversions}
+func candidates(title, column string, list []routing.Candidate, conversions bool) candidateTable {
+	return candidateTable{title, column, list, conversions}
 }

@@ -207,6 +207,21 @@ func withParam(path string, q url.Values, name, value string) string {
 	return pageURL(path, next)
 }
 
+// answered reports whether err was answered: a mistake in the page's
+// filters (EINVALID) shows page name again, with the form as typed and
+// what is wrong (400); any other error is fail's.
+func (s *Server) answered(w http.ResponseWriter, r *http.Request, name, title string, err error, data any) bool {
+	switch {
+	case err == nil:
+		return false
+	case smstrack.ErrorCode(err) == smstrack.EINVALID:
+		s.render(w, r, http.StatusBadRequest, name, view{Title: title, Error: smstrack.ErrorMessage(err), Data: data})
+	default:
+		s.fail(w, r, err)
+	}
+	return true
+}
+
 // rollupNotice sorts out an error of reading the rollups: the notice to
 // show instead of the figures when they are unavailable (off, or a store
 // without them). ok is false when the error was answered.
