@@ -70,7 +70,6 @@ type view struct {
 	User    *smstrack.User
 	CSRF    string // the session's token, for {{template "csrf" .}}
 	Nav     []navLink
-	Section string // the navigation entry this page belongs to
 }
 
 // render writes page name with v, completing v with the visitor, the
