@@ -67,9 +67,9 @@ type view struct {
 	// a form was refused.
 	Flash, Error string
 
-	User    *smstrack.User
-	CSRF    string // the session's token, for {{template "csrf" .}}
-	Nav     []navLink
+	User *smstrack.User
+	CSRF string // the session's token, for {{template "csrf" .}}
+	Nav  []navLink
 }
 
 // render writes page name with v, completing v with the visitor, the
