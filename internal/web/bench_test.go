@@ -85,8 +85,12 @@ var benchDB = sync.OnceValues(func() (*store.DB, error) {
 		return nil, err
 	}
 	copyPath := filepath.Join(work, "smstrack.db")
-	if err := copyFile(cached, copyPath); err != nil {
-		return nil, err
+	for _, suffix := range []string{"", "-wal"} { // the log, if a checkpoint left one
+		if _, err := os.Stat(cached + suffix); err == nil || suffix == "" {
+			if err := copyFile(cached+suffix, copyPath+suffix); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return store.Open(ctx, copyPath)
 })
