@@ -84,6 +84,7 @@ var benchDB = sync.OnceValues(func() (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	benchWork = work
 	copyPath := filepath.Join(work, "smstrack.db")
 	for _, suffix := range []string{"", "-wal"} { // the log, if a checkpoint left one
 		if _, err := os.Stat(cached + suffix); err == nil || suffix == "" {
@@ -94,6 +95,22 @@ var benchDB = sync.OnceValues(func() (*store.DB, error) {
 	}
 	return store.Open(ctx, copyPath)
 })
+
+// benchWork is the directory of this process's copy of the filled
+// database (gigabytes), removed when the tests end.
+var benchWork string
+
+// TestMain removes the benchmarks' copy of the database at the end.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchWork != "" {
+		if db, err := benchDB(); err == nil {
+			db.Close()
+		}
+		os.RemoveAll(benchWork)
+	}
+	os.Exit(code)
+}
 
 // schemaVersion is the schema version a fresh database gets today.
 func schemaVersion(ctx context.Context, dir string) (int, error) {
