@@ -192,8 +192,12 @@ func newMux(c *config.Config, accounts map[string]string, apiOpts api.Options, d
 	twilioHandler := twilio.NewHandler(twilio.Config{Accounts: accounts, PublicURL: c.PublicURL, SkipVerification: c.SkipVerification}, ing, rej, log)
 	twilioHandler.Register(mux)
 	twilio.NewFeedbackHandler(accounts, db, log).Register(mux)
+	background, err := sendBackground(c, &serveJobsRunning)
+	if err != nil {
+		return nil, err
+	}
 	twilioSend := twilio.NewSendHandler(twilio.SendConfig{Accounts: accounts, PublicURL: c.PublicURL, BaseURL: c.Get(optTwilioAPIURL), Links: db,
-		Background: &serveJobsRunning}, ing, log)
+		Background: background}, ing, log)
 	twilioSend.Register(mux)
 	apiOpts.TwilioSender = twilioSend
 	twilio.NewEventsHandler(twilio.Config{Accounts: accounts, PublicURL: c.PublicURL, SkipVerification: c.SkipVerification},
