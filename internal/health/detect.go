@@ -198,15 +198,12 @@ func (r recents) values(d smstrack.AlertDimension) []Key {
 // a recent window, judges the findings against the Bonferroni-corrected
 // level, and leaves significant only those no other finding explains (see
 // explain).
-func (c Config) detect(w Windows, baseline *window, recent recents) []Finding {
-	values, n := map[smstrack.AlertDimension][]Key{}, 0
+//
+// The findings are appended to out[:0], so an evaluator reuses one buffer.
+func (c Config) detect(w Windows, baseline *window, recent recents, out []Finding) []Finding {
+	out = out[:0]
 	for _, d := range smstrack.AlertDimensions {
-		values[d] = recent.values(d)
-		n += len(values[d])
-	}
-	out := make([]Finding, 0, 12*n) // delivery, latency and the error categories (nine) of each value
-	for _, d := range smstrack.AlertDimensions {
-		for _, k := range values[d] {
+		for _, k := range recent.values(d) {
 			base, ok := baseline.dims[d][k]
 			if !ok {
 				continue

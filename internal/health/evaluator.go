@@ -32,7 +32,10 @@ type Evaluator struct {
 	streaks map[ID]*streak         // by Finding.ID
 	open    map[ID]*smstrack.Alert // open alerts by Finding.ID; nil until loaded
 	stale   bool                   // another evaluator changed alerts: reload them
-	base    struct {
+	// findings and seen are the buffers of each evaluation.
+	findings []Finding
+	seen     map[ID]bool
+	base     struct {
 		from, to time.Time
 		figures  *window
 	}
@@ -82,9 +85,14 @@ func (e *Evaluator) Evaluate(ctx context.Context, at time.Time) (*Report, error)
 			return nil, err
 		}
 	}
-	findings := e.cfg.detect(w, baseline, recent)
+	e.findings = e.cfg.detect(w, baseline, recent, e.findings)
+	findings := e.findings
 	rep := &Report{Windows: w, Tests: len(findings), Closest: math.Inf(1)}
-	seen := make(map[ID]bool, len(findings))
+	if e.seen == nil {
+		e.seen = map[ID]bool{}
+	}
+	clear(e.seen) // kept from one evaluation to the next: it is large
+	seen := e.seen
 	for _, f := range findings {
 		id := f.ID()
 		seen[id] = true

@@ -17,9 +17,10 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 var simStart = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 
 // TestNoAlertOnAWeekOfNoise evaluates every minute of a simulated week of
-// normal traffic (a day of history first): 54 routes over 9 carriers in 6
-// countries, diurnal volume, binomial outcomes drifting a little from day
-// to day, log-normal latencies. Not one alert may open.
+// normal traffic (a day of history first): 36 routes (2 providers, 2
+// senders, 9 carriers in 6 countries), diurnal volume, binomial outcomes
+// drifting a little from day to day, log-normal latencies. Not one alert
+// may open.
 func TestNoAlertOnAWeekOfNoise(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a simulated week")

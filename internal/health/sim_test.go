@@ -113,8 +113,9 @@ func (f *simFigures) figures() Figures {
 		}
 	}
 	if f.latency.n > 0 {
-		h := f.latency
-		out.Latency = &h
+		// Not a copy: a recent window's figures are read before the
+		// window slides again (the evaluator keeps only the baseline's).
+		out.Latency = &f.latency
 	}
 	return out
 }
@@ -180,7 +181,7 @@ func newSimTraffic(start time.Time, peak float64, seed uint64, effect simEffect)
 	senders := []struct {
 		name  string
 		share float64
-	}{{"+15550001", 0.5}, {"+15550002", 0.3}, {"ACME", 0.2}}
+	}{{"+15550001", 0.6}, {"ACME", 0.4}}
 	s := &simTraffic{start: start, carriers: carriers, peak: peak, effect: effect, seed: seed,
 		minutes: map[time.Time][]simFigures{}, hours: map[time.Time][]simFigures{}, done: start, windows: map[time.Duration]*simWindow{}}
 	for ci, c := range carriers {
