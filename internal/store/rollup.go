@@ -167,13 +167,19 @@ func (db *DB) RollUpBatch(ctx context.Context) (int, error) {
 }
 
 // RunRoller keeps the rollups current until ctx ends: it drains the queue,
-// then waits interval, and reports failures to onError (which may be nil).
-func (db *DB) RunRoller(ctx context.Context, interval time.Duration, onError func(error)) {
+// then waits interval. report, when not nil, hears of every drain that did
+// something or failed: entries consumed, time taken, error.
+func (db *DB) RunRoller(ctx context.Context, interval time.Duration, report func(n int, took time.Duration, err error)) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if _, err := db.RollUp(ctx); err != nil && ctx.Err() == nil && onError != nil {
-			onError(err)
+		t0 := time.Now()
+		n, err := db.RollUp(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if report != nil && (n > 0 || err != nil) {
+			report(n, time.Since(t0), err)
 		}
 		select {
 		case <-ctx.Done():
