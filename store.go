@@ -74,8 +74,14 @@ type MessageFilter struct {
 	CreatedAfter  time.Time
 	CreatedBefore time.Time
 	Query         string // text contained in the body
-	Limit         int
-	Cursor        string
+	// ScanLimit bounds a text search: each page reads at most this many
+	// of the newest messages matching the rest of the filter, so a word
+	// found nowhere costs what a common one does. A page the bound ends
+	// early has a cursor that continues from the last message read. 0
+	// reads until the page is full.
+	ScanLimit int
+	Limit     int
+	Cursor    string
 }
 
 // Limits of a message list page.

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -67,7 +68,9 @@ func (db *DB) FindMessage(ctx context.Context, key smstrack.Key) (*smstrack.Mess
 }
 
 // ListMessages returns one page of messages matching f, newest first. Every
-// filter is an indexed equality, so a page costs an index range scan.
+// filter is an indexed equality, so a page costs an index range scan; a text
+// search, which no index serves, reads at most f.ScanLimit messages when
+// it is set.
 func (db *DB) ListMessages(ctx context.Context, f smstrack.MessageFilter) ([]*smstrack.Message, string, error) {
 	limit := f.Limit
 	if limit <= 0 {
@@ -75,7 +78,14 @@ func (db *DB) ListMessages(ctx context.Context, f smstrack.MessageFilter) ([]*sm
 	}
 	limit = min(limit, smstrack.MaxPageSize)
 
-	where, args := db.filterWhere(f)
+	// A bounded text search first takes the block of the newest
+	// messages matching the rest of the filter, then the bodies in it.
+	scanned := f.Query != "" && f.ScanLimit > 0
+	rest := f
+	if scanned {
+		rest.Query = ""
+	}
+	where, args := db.filterWhere(rest)
 	if f.Cursor != "" {
 		at, id, err := decodeCursor(f.Cursor)
 		if err != nil {
@@ -86,9 +96,16 @@ func (db *DB) ListMessages(ctx context.Context, f smstrack.MessageFilter) ([]*sm
 		where = append(where, "(created_at, id) < (?, ?)")
 		args = append(args, at, id)
 	}
-	q := "SELECT " + messageColumnList + " FROM messages"
+	cond := ""
 	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	blockArgs := slices.Clone(args) // the block's conditions, for the cursor below
+	q := "SELECT " + messageColumnList + " FROM messages" + cond
+	if scanned {
+		q = "SELECT " + messageColumnList + " FROM messages WHERE id IN (SELECT id FROM messages" + cond +
+			" ORDER BY created_at DESC, id DESC LIMIT ?) AND body " + db.dialect.ilike + " ? ESCAPE '\\'"
+		args = append(args, f.ScanLimit, "%"+escapeLike(f.Query)+"%")
 	}
 	q += " ORDER BY created_at DESC, id DESC LIMIT ?"
 	args = append(args, limit+1)
@@ -114,6 +131,18 @@ func (db *DB) ListMessages(ctx context.Context, f smstrack.MessageFilter) ([]*sm
 		out = out[:limit]
 		last := out[limit-1]
 		next = encodeCursor(last.CreatedAt.UnixMicro(), last.ID)
+	} else if scanned {
+		// The block was read whole: when it was full, older messages
+		// remain, and the search goes on from the last one read.
+		var at, id int64
+		err := db.reader.QueryRowContext(ctx, db.dialect.q("SELECT created_at, id FROM messages"+cond+
+			" ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET ?"), append(blockArgs, f.ScanLimit-1)...).Scan(&at, &id)
+		switch {
+		case err == nil:
+			next = encodeCursor(at, id)
+		case !errors.Is(err, sql.ErrNoRows):
+			return nil, "", fmt.Errorf("store: list messages: %w", err)
+		}
 	}
 	return out, next, nil
 }

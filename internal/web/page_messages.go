@@ -16,11 +16,12 @@ func init() {
 	page("GET /messages.csv", viewer, (*Server).messagesCSV)
 }
 
-// searchWindow bounds a text search without a start date: the body is
-// matched with LIKE '%text%', which no index serves, so the newest
-// messages are read until a page is full. Reading at most a week keeps a
-// search on millions of messages fast; a start date widens it on purpose.
-const searchWindow = 7 * 24 * time.Hour
+// searchScan bounds a text search: the body is matched with
+// LIKE '%text%', which no index serves, so each page reads at most this
+// many of the newest messages matching the other filters (an index range)
+// and looks for the text in them. A word found nowhere then costs what a
+// common one does; "Older" goes on through the next ones.
+const searchScan = 10_000
 
 // messageParams are the filters of the messages page and its CSV export.
 var messageParams = []string{"q", "status", "direction", "from", "to", "error_code", "encoding", "tag",
@@ -43,8 +44,8 @@ type messagesData struct {
 	Form     messageForm
 	Statuses []smstrack.Status
 	Messages []*smstrack.Message
-	// Window is the start a text search was bounded to; zero when not.
-	Window  time.Time
+	// Scan is how many messages a text search reads per page; 0 without one.
+	Scan    int
 	Next    string // the URL of the next (older) page; "" at the end
 	First   string // the URL of the first page, when not on it
 	Export  string // the URL of the CSV export of the filtered list
@@ -53,28 +54,27 @@ type messagesData struct {
 
 // messageFilter reads the page's filters. Numbers are matched in the E.164
 // form they are stored in, whatever form they were typed in; a text search
-// without a start date looks back searchWindow from now.
-func (s *Server) messageFilter(q url.Values) (smstrack.MessageFilter, messageForm, time.Time, error) {
+// reads searchScan messages a page.
+func (s *Server) messageFilter(q url.Values) (smstrack.MessageFilter, messageForm, error) {
 	form := messageForm{Q: q.Get("q"), Status: q.Get("status"), Direction: q.Get("direction"), From: q.Get("from"),
 		To: q.Get("to"), ErrorCode: q.Get("error_code"), Encoding: q.Get("encoding"), Tag: q.Get("tag"),
 		CreatedAfter: q.Get("created_after"), CreatedBefore: q.Get("created_before"), Provider: q.Get("provider"),
 		Country: q.Get("country"), Carrier: q.Get("carrier")}
 	var f smstrack.MessageFilter
-	var window time.Time
 	if err := checkParams(q, messageParams...); err != nil {
-		return f, form, window, err
+		return f, form, err
 	}
 	trim := strings.TrimSpace
 	if v := trim(form.Status); v != "" {
 		st, err := smstrack.ParseStatus(v)
 		if err != nil {
-			return f, form, window, smstrack.FieldError("status", "unknown status %q", v)
+			return f, form, smstrack.FieldError("status", "unknown status %q", v)
 		}
 		f.Status = st
 	}
 	d, err := smstrack.ParseDirection(form.Direction)
 	if err != nil {
-		return f, form, window, smstrack.FieldError("direction", "direction must be outbound or inbound")
+		return f, form, smstrack.FieldError("direction", "direction must be outbound or inbound")
 	}
 	f.Direction = d
 	f.From = phone.Normalize(trim(form.From), s.opts.DefaultRegion)
@@ -89,7 +89,7 @@ func (s *Server) messageFilter(q url.Values) (smstrack.MessageFilter, messageFor
 	case "UCS-2", "UCS2":
 		f.Encoding = "UCS-2"
 	default:
-		return f, form, window, smstrack.FieldError("encoding", "encoding must be GSM-7 or UCS-2")
+		return f, form, smstrack.FieldError("encoding", "encoding must be GSM-7 or UCS-2")
 	}
 	if v := trim(form.Tag); v != "" {
 		k, val, ok := strings.Cut(v, ":")
@@ -97,7 +97,7 @@ func (s *Server) messageFilter(q url.Values) (smstrack.MessageFilter, messageFor
 			k, val, ok = strings.Cut(v, "=")
 		}
 		if !ok || strings.TrimSpace(k) == "" {
-			return f, form, window, smstrack.FieldError("tag", "tag must be key:value, such as campaign:spring")
+			return f, form, smstrack.FieldError("tag", "tag must be key:value, such as campaign:spring")
 		}
 		f.Tags = map[string]string{strings.TrimSpace(k): strings.TrimSpace(val)}
 	}
@@ -109,30 +109,25 @@ func (s *Server) messageFilter(q url.Values) (smstrack.MessageFilter, messageFor
 		if strings.TrimSpace(*d.typed) != "" {
 			t, err := parseWhen(d.field, *d.typed)
 			if err != nil {
-				return f, form, window, err
+				return f, form, err
 			}
 			*d.t, *d.typed = t, t.Format(localTimeLayout)
 		}
 	}
 	if !f.CreatedAfter.IsZero() && !f.CreatedBefore.IsZero() && !f.CreatedAfter.Before(f.CreatedBefore) {
-		return f, form, window, smstrack.FieldError("created_after", "the start date must be before the end date")
+		return f, form, smstrack.FieldError("created_after", "the start date must be before the end date")
 	}
-	if f.Query != "" && f.CreatedAfter.IsZero() {
-		end := s.opts.Now()
-		if !f.CreatedBefore.IsZero() {
-			end = f.CreatedBefore
-		}
-		f.CreatedAfter = end.Add(-searchWindow).UTC()
-		window = f.CreatedAfter
+	if f.Query != "" {
+		f.ScanLimit = searchScan
 	}
 	f.Cursor = q.Get("cursor")
-	return f, form, window, nil
+	return f, form, nil
 }
 
 func (s *Server) messagesPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f, form, window, err := s.messageFilter(q)
-	d := messagesData{Form: form, Statuses: smstrack.Statuses[:], Window: window}
+	f, form, err := s.messageFilter(q)
+	d := messagesData{Form: form, Statuses: smstrack.Statuses[:], Scan: f.ScanLimit}
 	filters := slices.Clone(q["cursor"])
 	q.Del("cursor")
 	d.Filters = len(pageURL("", q)) > 0

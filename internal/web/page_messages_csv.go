@@ -23,10 +23,8 @@ var csvHeader = []string{"id", "created_at", "direction", "provider", "account",
 func (s *Server) messagesCSV(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	q.Del("cursor")
-	f, form, window, err := s.messageFilter(q)
-	if err != nil {
-		s.render(w, r, http.StatusBadRequest, "messages", view{Title: "Messages", Error: smstrack.ErrorMessage(err),
-			Data: messagesData{Form: form, Statuses: smstrack.Statuses[:], Window: window}})
+	f, form, err := s.messageFilter(q)
+	if s.answered(w, r, "messages", "Messages", err, messagesData{Form: form, Statuses: smstrack.Statuses[:]}) {
 		return
 	}
 	f.Limit = smstrack.MaxPageSize

@@ -146,7 +146,7 @@ func TestMessagesPage(t *testing.T) {
 			{"error", "error_code=30003", []string{"Café open"}, []string{"482910"}},
 			{"encoding", "encoding=ucs2", []string{"Café open"}, []string{"482910"}},
 			{"tag", "tag=campaign:login", []string{"482910"}, []string{"Café"}},
-			{"text", "q=code+IS", []string{"482910", "Text search looks at messages since"}, []string{"Café"}},
+			{"text", "q=code+IS", []string{"482910", "Text search reads the newest 10,000 messages"}, []string{"Café"}},
 			{"dates", "created_after=" + c.clock().Add(-30*time.Minute).Format(localTimeLayout), []string{`value="` + c.clock().Add(-30*time.Minute).Format(localTimeLayout)}, []string{"482910", "Café"}},
 			{"no match", "status=read", []string{"No messages match these filters."}, []string{"482910"}},
 		} {
