@@ -28,6 +28,10 @@ const (
 	targetRollupIngestRatio = 0.85
 )
 
+// rollBackfillBatch is the roller batch of the fill: with no ingest waiting
+// on the writer, larger batches write each cell once for more messages.
+const rollBackfillBatch = 20_000
+
 // rollupMeta is what a filled database records about itself, next to it.
 type rollupMeta struct {
 	Messages  int       `json:"messages"`
@@ -120,7 +124,7 @@ func runRollups(ctx context.Context, args []string) error {
 // rollupFill generates the history into dir (once: a filled dir is reused)
 // through store.BulkInsert, then runs the roller over it.
 func rollupFill(ctx context.Context, target, dir, pgScript string, n int, seed uint64) (*rollupMeta, error) {
-	metaPath := filepath.Join(dir, "meta.json")
+	metaPath, loadedPath := filepath.Join(dir, "meta.json"), filepath.Join(dir, "loaded.json")
 	if b, err := os.ReadFile(metaPath); err == nil {
 		var meta rollupMeta
 		if err := json.Unmarshal(b, &meta); err == nil {
@@ -128,11 +132,21 @@ func rollupFill(ctx context.Context, target, dir, pgScript string, n int, seed u
 			return &meta, nil
 		}
 	}
-	if err := os.RemoveAll(dir); err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
+	// A database loaded by an interrupted run is rolled up, not loaded again.
+	var meta *rollupMeta
+	if b, err := os.ReadFile(loadedPath); err == nil {
+		meta = &rollupMeta{}
+		if err := json.Unmarshal(b, meta); err != nil {
+			return nil, fmt.Errorf("%s: %w", loadedPath, err)
+		}
+		fmt.Printf("%s: resuming the roll-up of %s\n", target, dir)
+	} else {
+		if err := os.RemoveAll(dir); err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
 	}
 	dsn, workers := filepath.Join(dir, "data", "smstrack.db"), 1
 	if target == "postgres" {
@@ -169,9 +183,47 @@ func rollupFill(ctx context.Context, target, dir, pgScript string, n int, seed u
 			return err
 		}
 	}
-	end := time.Now().UTC().Truncate(time.Minute)
-	meta := &rollupMeta{Messages: n, End: end}
+	if meta == nil {
+		if meta, err = rollupLoad(ctx, target, db, workers, n, seed, checkpoint); err != nil {
+			return nil, err
+		}
+		b, _ := json.MarshalIndent(meta, "", "  ")
+		if err := os.WriteFile(loadedPath, b, 0o644); err != nil {
+			return nil, err
+		}
+	}
 
+	t1 := time.Now()
+	stopProgress := progressEvery(10*time.Second, func() {
+		q, _ := db.RollupQueueLength(ctx)
+		fmt.Printf("  %s: rolling up, %d queued, %s\n", target, q, time.Since(t1).Round(time.Second))
+	})
+	for {
+		n, err := db.RollUpBatch(ctx, rollBackfillBatch)
+		if err == nil {
+			err = checkpoint()
+		}
+		if err != nil {
+			stopProgress()
+			return nil, err
+		}
+		if n < rollBackfillBatch {
+			break
+		}
+	}
+	stopProgress()
+	meta.RollTime = time.Since(t1).Round(time.Second).String()
+	fmt.Printf("%s: rolled up in %s (%.0f messages/s)\n", target, meta.RollTime, float64(meta.Messages)/time.Since(t1).Seconds())
+	db.Close() // the size without the log
+	meta.SizeBytes = dirSize(dir)
+	b, _ := json.MarshalIndent(meta, "", "  ")
+	return meta, os.WriteFile(metaPath, b, 0o644)
+}
+
+// rollupLoad generates n messages over the 90 days before now into db
+// through store.BulkInsert, with workers transactions in flight.
+func rollupLoad(ctx context.Context, target string, db *store.DB, workers, n int, seed uint64, checkpoint func() error) (*rollupMeta, error) {
+	end := time.Now().UTC().Truncate(time.Minute)
 	t0 := time.Now()
 	var loaded atomic.Int64
 	stopProgress := progressEvery(10*time.Second, func() {
@@ -179,7 +231,7 @@ func rollupFill(ctx context.Context, target, dir, pgScript string, n int, seed u
 	})
 	g := newRollupGenerator(seed, end, n)
 	const batchSize = 5000
-	err = inParallel(ctx, workers, func(yield func([]*store.BulkMessage) bool) {
+	err := inParallel(ctx, workers, func(yield func([]*store.BulkMessage) bool) {
 		for start := 0; start < n; start += batchSize {
 			batch := make([]*store.BulkMessage, 0, batchSize)
 			for i := start; i < min(start+batchSize, n); i++ {
@@ -203,34 +255,10 @@ func rollupFill(ctx context.Context, target, dir, pgScript string, n int, seed u
 	if err != nil {
 		return nil, err
 	}
-	meta.LoadTime = time.Since(t0).Round(time.Second).String()
+	meta := &rollupMeta{Messages: n, End: end, LoadTime: time.Since(t0).Round(time.Second).String()}
 	fmt.Printf("%s: loaded %d messages in %s\n", target, n, meta.LoadTime)
+	return meta, nil
 
-	t1 := time.Now()
-	stopProgress = progressEvery(10*time.Second, func() {
-		q, _ := db.RollupQueueLength(ctx)
-		fmt.Printf("  %s: rolling up, %d queued, %s\n", target, q, time.Since(t1).Round(time.Second))
-	})
-	for {
-		n, err := db.RollUpBatch(ctx)
-		if err == nil {
-			err = checkpoint()
-		}
-		if err != nil {
-			stopProgress()
-			return nil, err
-		}
-		if n < store.RollerBatch {
-			break
-		}
-	}
-	stopProgress()
-	meta.RollTime = time.Since(t1).Round(time.Second).String()
-	fmt.Printf("%s: rolled up in %s (%.0f messages/s)\n", target, meta.RollTime, float64(n)/time.Since(t1).Seconds())
-	db.Close() // the size without the log
-	meta.SizeBytes = dirSize(dir)
-	b, _ := json.MarshalIndent(meta, "", "  ")
-	return meta, os.WriteFile(metaPath, b, 0o644)
 }
 
 // progressEvery calls fn every d until the returned stop is called.

@@ -147,7 +147,7 @@ var errRollerBusy = errors.New("store: another roller is active")
 func (db *DB) RollUp(ctx context.Context) (int, error) {
 	total := 0
 	for {
-		n, err := db.RollUpBatch(ctx)
+		n, err := db.RollUpBatch(ctx, RollerBatch)
 		total += n
 		if err != nil || n < RollerBatch {
 			return total, err
@@ -155,11 +155,16 @@ func (db *DB) RollUp(ctx context.Context) (int, error) {
 	}
 }
 
-// RollUpBatch applies one batch of at most about RollerBatch queued
-// changes in one transaction and returns how many entries it consumed: 0
-// when the queue is empty or another instance's roller is active.
-func (db *DB) RollUpBatch(ctx context.Context) (int, error) {
-	n, err := db.rollBatch(ctx, RollerBatch)
+// RollUpBatch applies one batch of about limit queued changes (RollerBatch
+// when limit is 0) in one transaction and returns how many entries it
+// consumed: 0 when the queue is empty or another instance's roller is
+// active. A backfill of history, with no ingest waiting on the writer, goes
+// faster in larger batches: more messages share each cell written.
+func (db *DB) RollUpBatch(ctx context.Context, limit int) (int, error) {
+	if limit <= 0 {
+		limit = RollerBatch
+	}
+	n, err := db.rollBatch(ctx, limit)
 	if errors.Is(err, errRollerBusy) {
 		return 0, nil
 	}
@@ -216,7 +221,7 @@ func (db *DB) rollBatch(ctx context.Context, limit int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	r := &seriesResolver{db: db, tx: tx, fresh: map[seriesKey]int64{}}
+	r := db.newSeriesResolver(tx)
 	// Messages of one series, minute and tags count in the same cells:
 	// their differences are summed first, then spread over those cells
 	// once, so a batch costs a few cell updates per group, not per message.

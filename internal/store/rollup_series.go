@@ -51,9 +51,20 @@ func (db *DB) loadSeries(ctx context.Context) error {
 // Series it creates are cached only once the transaction commits (publish),
 // so a rolled-back id is never reused.
 type seriesResolver struct {
-	db    *DB
-	tx    *sql.Tx
-	fresh map[seriesKey]int64
+	db      *DB
+	tx      *sql.Tx
+	fresh   map[seriesKey]int64
+	freshID map[int64]seriesKey
+}
+
+// newSeriesResolver returns a resolver for one roller transaction.
+func (db *DB) newSeriesResolver(tx *sql.Tx) *seriesResolver {
+	return &seriesResolver{db: db, tx: tx, fresh: map[seriesKey]int64{}, freshID: map[int64]seriesKey{}}
+}
+
+// remember notes a series found or created in this transaction.
+func (r *seriesResolver) remember(k seriesKey, id int64) {
+	r.fresh[k], r.freshID[id] = id, k
 }
 
 // id returns the id of a series, creating it when new.
@@ -81,7 +92,7 @@ func (r *seriesResolver) id(ctx context.Context, k seriesKey) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("store: rollup series: %w", err)
 	}
-	r.fresh[k] = id
+	r.remember(k, id)
 	return id, nil
 }
 
@@ -94,16 +105,14 @@ func (r *seriesResolver) key(ctx context.Context, id int64) (seriesKey, error) {
 	if ok {
 		return k, nil
 	}
-	for fk, fid := range r.fresh {
-		if fid == id {
-			return fk, nil
-		}
+	if k, ok := r.freshID[id]; ok {
+		return k, nil
 	}
 	_, k, err := scanSeries(r.tx.QueryRowContext(ctx, r.db.dialect.q("SELECT "+seriesColumns+" FROM rollup_series WHERE id = ?"), id))
 	if err != nil {
 		return k, fmt.Errorf("store: rollup series %d: %w", id, err)
 	}
-	r.fresh[k] = id
+	r.remember(k, id)
 	return k, nil
 }
 
