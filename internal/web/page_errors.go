@@ -70,8 +70,7 @@ func (s *Server) readErrors(r *http.Request, q overviewQuery, d *errorsData) err
 	if err != nil {
 		return err
 	}
-	f := q.filter()
-	f.Direction = string(smstrack.Outbound)
+	f := q.outbound()
 	cur := insight.Query{From: q.From, To: q.To, GroupBy: []insight.Dimension{insight.DimProvider}, Filter: f}
 	from, to, err := rd.RollupRange(cur)
 	if err != nil {

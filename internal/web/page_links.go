@@ -93,8 +93,7 @@ func (s *Server) readConversions(r *http.Request, o overviewQuery, d *linksData)
 	if err != nil {
 		return err
 	}
-	f := o.filter()
-	f.Direction = string(smstrack.Outbound)
+	f := o.outbound()
 	var total insight.Figures
 	for i, dim := range []insight.Dimension{insight.DimProvider, insight.DimSender, insight.DimCountry} {
 		groups, err := rd.Rollup(r.Context(), insight.Query{From: o.From, To: o.To, GroupBy: []insight.Dimension{dim}, Filter: f})

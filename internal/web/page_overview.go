@@ -71,6 +71,14 @@ func (q overviewQuery) filter() insight.Filter {
 	return insight.Filter{Provider: q.Provider, Sender: q.Sender, Country: q.Country, Carrier: q.Carrier}
 }
 
+// outbound is the filter of the query's outbound messages, which the
+// breakdowns, errors and conversions count.
+func (q overviewQuery) outbound() insight.Filter {
+	f := q.filter()
+	f.Direction = string(smstrack.Outbound)
+	return f
+}
+
 // values are the query's parameters, for links that keep them.
 func (q overviewQuery) values() url.Values {
 	v := url.Values{"provider": {q.Provider}, "sender": {q.Sender}, "country": {q.Country}, "carrier": {q.Carrier}}
@@ -239,8 +247,7 @@ func (s *Server) readOverview(r *http.Request, q overviewQuery) (*overview, erro
 	o := &overview{From: from, To: to, Grain: q.Grain.String(), Updated: s.opts.Now().UTC(), Codes: []string{}, Explain: []string{}}
 	o.Series, o.Totals = chartOf(groups, from, to, q.Grain)
 
-	out := f
-	out.Direction = string(smstrack.Outbound)
+	out := q.outbound()
 	for _, d := range breakdownDims {
 		gs, err := rd.Rollup(ctx, insight.Query{From: q.From, To: q.To, GroupBy: []insight.Dimension{d}, Filter: out})
 		if err != nil {
