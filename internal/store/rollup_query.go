@@ -18,8 +18,9 @@ import (
 // GroupBy) and, with q.Interval, per bucket. It reads the least detailed
 // level of series that has every dimension asked for, and for a range
 // without interval the fewest whole cells: days in the middle, then hours,
-// then minutes at the edges (minutes only for ranges up to MinuteEdges
-// within the minute retention, and not by sender or tag). The range is rounded outwards to the finest grain
+// then minutes at the edges (hours only for ranges up to HourEdges,
+// minutes for ranges up to MinuteEdges within the minute retention, and
+// not by sender or tag). The range is rounded outwards to the finest grain
 // read; RollupRange says to what. Groups come bucket by bucket, largest
 // first within a bucket.
 func (db *DB) Rollup(ctx context.Context, q insight.Query) ([]insight.Group, error) {
@@ -112,11 +113,16 @@ func (db *DB) RollupRange(q insight.Query) (from, to time.Time, err error) {
 	return plan.from, plan.to, nil
 }
 
-// MinuteEdges is the longest range without interval whose edges are read
-// to the minute; longer ranges are rounded to whole hours, which bounds the
-// cells one query reads (an hour is small against such a range). Ask for an
-// interval of minutes for minute-exact edges on longer ranges.
-const MinuteEdges = 6 * time.Hour
+// MinuteEdges and HourEdges are the longest ranges without interval whose
+// edges are read to the minute and to the hour; longer ranges are rounded
+// to whole hours and whole days. An edge that is small against the range
+// bounds the cells one query reads: 30 days read 30 day cells per series,
+// not 29 day cells and up to 46 hour cells. Ask for an interval for exact
+// edges on longer ranges.
+const (
+	MinuteEdges = 6 * time.Hour
+	HourEdges   = 7 * 24 * time.Hour
+)
 
 // MaxRollupBuckets bounds the buckets of one query with an interval.
 const MaxRollupBuckets = 2000
@@ -196,9 +202,12 @@ func (db *DB) planRollup(q insight.Query, now time.Time) (*rollupPlan, error) {
 		}
 		p.spans = []insight.Span{{Grain: q.Interval, From: p.from, To: p.to}}
 	} else {
-		finest := insight.Hour
-		if minutesOK && !q.From.Before(cutoff) && q.To.Sub(q.From) <= MinuteEdges {
+		finest := insight.Day
+		switch span := q.To.Sub(q.From); {
+		case minutesOK && !q.From.Before(cutoff) && span <= MinuteEdges:
 			finest = insight.Minute
+		case span <= HourEdges:
+			finest = insight.Hour
 		}
 		p.spans, p.from, p.to = insight.Cover(q.From, q.To, finest)
 	}
