@@ -255,6 +255,9 @@ func cmpInt(a, b int64) int {
 // readCells returns the stored figures of the cells that exist among keys.
 func (db *DB) readCells(ctx context.Context, tx *sql.Tx, keys []cellKey) (map[cellKey]*insight.Figures, error) {
 	out := make(map[cellKey]*insight.Figures, len(keys))
+	if len(keys) == 0 {
+		return out, nil // PostgreSQL has no unnest() of no arrays
+	}
 	scan := newCellScan()
 	read := func(rows *sql.Rows) error {
 		defer rows.Close()
