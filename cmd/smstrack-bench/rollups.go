@@ -325,12 +325,17 @@ func rollupQueries(ctx context.Context, target, dir, bin, pgScript, work string,
 		{"top errors, 7 days", "/api/v1/stats/errors?from=%s&to=%s"},
 	}
 	spans := []time.Duration{30 * 24 * time.Hour, 24 * time.Hour, 7 * 24 * time.Hour}
-	lines := []string{fmt.Sprintf("| database | query | requests | p50 | p99 | max | groups | verdict (< %s) |", targetStatsLatency),
-		"|---|---|---:|---:|---:|---:|---:|---|"}
+	lines := []string{fmt.Sprintf("| database | query | requests | p50 | p99 | max | server CPU/request | groups | verdict (p99 < %s) |", targetStatsLatency),
+		"|---|---|---:|---:|---:|---:|---:|---:|---|"}
+	pid := srv.cmd.Process.Pid
 	for qi, q := range queries {
 		var lat []time.Duration
+		var cpu time.Duration
 		groups := 0
 		for i := -5; i < iterations; i++ { // 5 warm-ups
+			if i == 0 {
+				cpu = cpuTime(pid)
+			}
 			// A different end each time (whole minutes back), so no two
 			// requests are the same.
 			to := end.Add(-time.Duration(max(i, 0)) * time.Minute)
@@ -350,10 +355,11 @@ func rollupQueries(ctx context.Context, target, dir, bin, pgScript, work string,
 				groups = len(out.Groups)
 			}
 		}
+		cpu = (cpuTime(pid) - cpu) / time.Duration(len(lat))
 		slices.Sort(lat)
 		p99 := percentile(lat, 99)
-		line := fmt.Sprintf("| %s | %s | %d | %s | %s | %s | %d | %s |", target, q.name, len(lat), fmtDur(percentile(lat, 50)),
-			fmtDur(p99), fmtDur(percentile(lat, 100)), groups, verdict(p99 < targetStatsLatency))
+		line := fmt.Sprintf("| %s | %s | %d | %s | %s | %s | %s | %d | %s |", target, q.name, len(lat), fmtDur(percentile(lat, 50)),
+			fmtDur(p99), fmtDur(percentile(lat, 100)), fmtDur(cpu), groups, verdict(p99 < targetStatsLatency))
 		fmt.Println(line)
 		lines = append(lines, line)
 	}
