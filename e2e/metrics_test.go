@@ -140,7 +140,8 @@ func TestMetricsThroughTheBinary(t *testing.T) {
 			t.Errorf("oldest pending age %v s, want the seconds since the callbacks", age)
 		}
 		if e.Value("smstrack_ingest_batch_size") < 1 || e.Value("smstrack_ingest_commit_duration_seconds") < 1 ||
-			e.Value("smstrack_db_commit_duration_seconds") < 1 || e["go_goroutines"] == nil || e["smstrack_rollup_lag_seconds"] == nil {
+			e.Value("smstrack_db_commit_duration_seconds") < 1 || e["go_goroutines"] == nil || e["smstrack_rollup_lag_seconds"] == nil ||
+			e["smstrack_rollup_queue_entries"] == nil {
 			t.Error("batch, commit, database, rollup or runtime metrics are missing")
 		}
 		if db.kind == "sqlite" && e.Value("smstrack_db_wal_sync_duration_seconds") < 1 {

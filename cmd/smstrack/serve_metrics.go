@@ -10,14 +10,17 @@ import (
 
 // serveMetrics makes the server's metrics and wires the store's side of
 // them: its timings, its connection pools, the outbox backlog and the
-// rollup lag. The
-// rest is wired where the parts are made (serve, the serve jobs).
+// roller's backlog. The rest is wired where the parts are made (serve, the
+// serve jobs).
 func serveMetrics(db *store.DB, log *slog.Logger) *metrics.Metrics {
 	m := metrics.New(metrics.Options{Log: log})
 	db.SetTimings(store.Timings{Commit: m.ObserveDBCommit, WALSync: m.ObserveWALSync})
 	m.WatchDBPools(db.Pools())
 	m.WatchOutbox(db.OutboxBacklog)
-	m.WatchRollupLag(db.RollupLag)
+	m.WatchRollups(func(ctx context.Context) (metrics.RollupBacklog, error) {
+		b, err := db.RollupBacklog(ctx)
+		return metrics.RollupBacklog{Entries: b.Entries, Lag: b.Lag()}, err
+	})
 	return m
 }
 

@@ -351,19 +351,25 @@ func TestCachedRefreshesAndKeepsFailures(t *testing.T) {
 	}
 }
 
-func TestWatchRollupLag(t *testing.T) {
+func TestWatchRollups(t *testing.T) {
 	m := newTestMetrics(t)
-	m.WatchRollupLag(func(context.Context) (time.Duration, error) { return 1500 * time.Millisecond, nil })
-	if got := scrape(t, m).Value("smstrack_rollup_lag_seconds"); got != 1.5 {
-		t.Errorf("rollup lag %v, want 1.5", got)
+	m.WatchRollups(func(context.Context) (RollupBacklog, error) {
+		return RollupBacklog{Entries: 4200, Lag: 1500 * time.Millisecond}, nil
+	})
+	got := scrape(t, m)
+	if v := got.Value("smstrack_rollup_lag_seconds"); v != 1.5 {
+		t.Errorf("rollup lag %v, want 1.5", v)
+	}
+	if v := got.Value("smstrack_rollup_queue_entries"); v != 4200 {
+		t.Errorf("rollup queue %v, want 4200", v)
 	}
 	failing := newTestMetrics(t)
-	failing.WatchRollupLag(func(context.Context) (time.Duration, error) { return 0, errors.New("no rollups") })
-	if scrape(t, failing)["smstrack_rollup_lag_seconds"] != nil {
-		t.Error("a failed lag query still exported a value")
+	failing.WatchRollups(func(context.Context) (RollupBacklog, error) { return RollupBacklog{}, errors.New("no rollups") })
+	if got := scrape(t, failing); got["smstrack_rollup_lag_seconds"] != nil || got["smstrack_rollup_queue_entries"] != nil {
+		t.Error("a failed backlog query still exported a value")
 	}
-	// The failure counter is collected beside the gauge, so the next scrape shows it.
-	if got := scrape(t, failing).Value("smstrack_metrics_query_failures_total", "gauge", "rollup_lag"); got != 1 {
+	// The failure counter is collected beside the gauges, so the next scrape shows it.
+	if got := scrape(t, failing).Value("smstrack_metrics_query_failures_total", "gauge", "rollup_backlog"); got != 1 {
 		t.Errorf("query failures %v, want 1", got)
 	}
 }

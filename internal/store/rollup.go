@@ -92,21 +92,59 @@ func (db *DB) queueRollup(ctx context.Context, tx *sql.Tx, ids []int64) error {
 	return nil
 }
 
+// RollupBacklog is what waits for the roller: how many changes and since
+// when. Both are read by the queue's primary key, so asking costs the same
+// whether the roller keeps up or is hours behind.
+type RollupBacklog struct {
+	// Entries counts the queue from its oldest to its newest entry: exact on
+	// SQLite; on PostgreSQL ids skipped by rolled-back transactions count too.
+	Entries int64
+	// Oldest is when the oldest waiting change was queued; zero when none.
+	Oldest time.Time
+}
+
+// Lag is how long the oldest waiting change has waited: 0 when the rollups
+// are current.
+func (b RollupBacklog) Lag() time.Duration {
+	if b.Oldest.IsZero() {
+		return 0
+	}
+	return max(time.Since(b.Oldest), 0)
+}
+
+// RollupBacklog reads the roller's queue: its oldest entry (ids grow with
+// time, so the smallest is the oldest) and its span of ids.
+func (db *DB) RollupBacklog(ctx context.Context) (RollupBacklog, error) {
+	var b RollupBacklog
+	var first, last, at sql.NullInt64
+	err := db.reader.QueryRowContext(ctx, `SELECT
+		(SELECT id FROM rollup_queue ORDER BY id LIMIT 1),
+		(SELECT id FROM rollup_queue ORDER BY id DESC LIMIT 1),
+		(SELECT queued_at FROM rollup_queue ORDER BY id LIMIT 1)`).Scan(&first, &last, &at)
+	if err != nil {
+		return b, fmt.Errorf("store: rollup backlog: %w", err)
+	}
+	if first.Valid && last.Valid {
+		b.Entries = last.Int64 - first.Int64 + 1
+	}
+	if at.Valid {
+		b.Oldest = fromMicros(at.Int64)
+	}
+	return b, nil
+}
+
 // RollupLag is how long the oldest queued change has waited for the roller:
 // 0 when the rollups are current.
 func (db *DB) RollupLag(ctx context.Context) (time.Duration, error) {
-	var at sql.NullInt64
-	err := db.reader.QueryRowContext(ctx, "SELECT MIN(queued_at) FROM rollup_queue").Scan(&at)
+	b, err := db.RollupBacklog(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("store: rollup lag: %w", err)
 	}
-	if !at.Valid {
-		return 0, nil
-	}
-	return max(time.Since(fromMicros(at.Int64)), 0), nil
+	return b.Lag(), nil
 }
 
-// RollupQueueLength is how many changes wait for the roller.
+// RollupQueueLength is how many changes wait for the roller, counted: it
+// reads the whole queue, for the CLI and tests; metrics use RollupBacklog.
 func (db *DB) RollupQueueLength(ctx context.Context) (int64, error) {
 	var n int64
 	if err := db.reader.QueryRowContext(ctx, "SELECT COUNT(*) FROM rollup_queue").Scan(&n); err != nil {
