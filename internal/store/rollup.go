@@ -31,6 +31,8 @@ type rollupState struct {
 	off       atomic.Bool
 	retention atomic.Int64 // minute cells, as a time.Duration; 0: DefaultMinuteRetention
 
+	rollMu sync.Mutex // one SQLite roller at a time in this process
+
 	mu         sync.Mutex
 	loaded     bool
 	byKey      map[seriesKey]int64
@@ -166,10 +168,19 @@ func (db *DB) RebuildRollups(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// RollerBatch is how many queued changes one roller transaction takes: large
-// enough that each cell is written once for many messages, small enough
-// that SQLite's single writer is never held for long.
+// RollerBatch is how many queued changes one roller transaction takes on
+// PostgreSQL: large enough that each cell is written once for many
+// messages. SQLite takes a quarter of it: every ingest commit waits for its
+// single writer, and a short transaction keeps that wait to milliseconds.
 const RollerBatch = 2000
+
+// rollerBatch is the roller's batch on this database.
+func (db *DB) rollerBatch() int {
+	if db.dialect.rowAtATime {
+		return RollerBatch / 4
+	}
+	return RollerBatch
+}
 
 // rollerLock is the PostgreSQL advisory lock that makes one roller active
 // among all instances sharing the database.
@@ -185,22 +196,22 @@ var errRollerBusy = errors.New("store: another roller is active")
 func (db *DB) RollUp(ctx context.Context) (int, error) {
 	total := 0
 	for {
-		n, err := db.RollUpBatch(ctx, RollerBatch)
+		n, err := db.RollUpBatch(ctx, 0)
 		total += n
-		if err != nil || n < RollerBatch {
+		if err != nil || n < db.rollerBatch() {
 			return total, err
 		}
 	}
 }
 
-// RollUpBatch applies one batch of about limit queued changes (RollerBatch
-// when limit is 0) in one transaction and returns how many entries it
+// RollUpBatch applies one batch of about limit queued changes (the
+// roller's own batch when limit is 0) in one transaction and returns how many entries it
 // consumed: 0 when the queue is empty or another instance's roller is
 // active. A backfill of history, with no ingest waiting on the writer, goes
 // faster in larger batches: more messages share each cell written.
 func (db *DB) RollUpBatch(ctx context.Context, limit int) (int, error) {
 	if limit <= 0 {
-		limit = RollerBatch
+		limit = db.rollerBatch()
 	}
 	n, err := db.rollBatch(ctx, limit)
 	if errors.Is(err, errRollerBusy) {
@@ -232,94 +243,40 @@ func (db *DB) RunRoller(ctx context.Context, interval time.Duration, report func
 	}
 }
 
-// rollBatch applies up to limit queued changes in one transaction.
+// rollBatch applies up to limit queued changes. On PostgreSQL all of it is
+// one transaction under the roller's advisory lock. On SQLite, whose single
+// writer every ingest commit waits for, the reads (queue, messages,
+// contributions) happen first on a reader and only the writes take the
+// writer: a commit waits for the roller's writes, never for its reads.
 func (db *DB) rollBatch(ctx context.Context, limit int) (int, error) {
 	if err := db.loadSeries(ctx); err != nil {
 		return 0, err
+	}
+	if db.dialect.rowAtATime {
+		return db.rollBatchSQLite(ctx, limit)
 	}
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("store: roll up: %w", err)
 	}
 	defer tx.Rollback()
-	if db.dialect.name == "postgres" {
-		var ok bool
-		if err := tx.QueryRowContext(ctx, "SELECT pg_try_advisory_xact_lock($1)", rollerLock).Scan(&ok); err != nil {
-			return 0, fmt.Errorf("store: roll up: lock: %w", err)
-		}
-		if !ok {
-			return 0, errRollerBusy
-		}
+	var ok bool
+	if err := tx.QueryRowContext(ctx, "SELECT pg_try_advisory_xact_lock($1)", rollerLock).Scan(&ok); err != nil {
+		return 0, fmt.Errorf("store: roll up: lock: %w", err)
+	}
+	if !ok {
+		return 0, errRollerBusy
 	}
 	n, ids, err := db.claimQueued(ctx, tx, limit)
 	if err != nil || n == 0 {
 		return 0, err
 	}
-	current, previous, err := db.loadRollupRows(ctx, tx, ids)
+	r := db.newSeriesResolver(tx)
+	plan, err := db.planRoll(ctx, tx, r, ids)
 	if err != nil {
 		return 0, err
 	}
-	r := db.newSeriesResolver(tx)
-	// Messages of one series, minute and tags count in the same cells:
-	// their differences are summed first, then spread over those cells
-	// once, so a batch costs a few cell updates per group, not per message.
-	type group struct {
-		series int64
-		minute int64
-		tags   string
-	}
-	groups := map[group]*insight.Figures{}
-	add := func(c *contribution, sign int64) {
-		g := group{c.seriesID, insight.Minute.FloorMicros(c.createdAt), c.tags}
-		f := groups[g]
-		if f == nil {
-			f = &insight.Figures{}
-			groups[g] = f
-		}
-		f.Add(c.figures(), sign)
-	}
-	var changed []int64
-	for _, id := range ids {
-		now, before := current[id], previous[id]
-		if before != nil {
-			if before.series, err = r.key(ctx, before.seriesID); err != nil {
-				return 0, err
-			}
-		}
-		if now == nil || before != nil && now.same(before) {
-			continue // deleted (its cells keep the history) or unchanged
-		}
-		if now.seriesID, err = r.id(ctx, now.series); err != nil {
-			return 0, err
-		}
-		if before != nil {
-			add(before, -1)
-		}
-		add(now, 1)
-		changed = append(changed, id)
-	}
-	cutoff := db.minuteCutoff(time.Now())
-	deltas := map[cellKey]*insight.Figures{}
-	for g, f := range groups {
-		if f.Zero() {
-			continue // the group's changes cancel out
-		}
-		series, err := r.key(ctx, g.series)
-		if err != nil {
-			return 0, err
-		}
-		c := contribution{series: series, createdAt: g.minute, tags: g.tags}
-		if err := r.spread(ctx, deltas, &c, f, cutoff); err != nil {
-			return 0, err
-		}
-	}
-	if err := db.writeContributions(ctx, tx, changed, current); err != nil {
-		return 0, err
-	}
-	if err := db.writeCells(ctx, tx, deltas); err != nil {
-		return 0, err
-	}
-	if err := db.pruneMinutes(ctx, tx, cutoff); err != nil {
+	if err := db.applyRoll(ctx, tx, r, plan); err != nil {
 		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -327,6 +284,159 @@ func (db *DB) rollBatch(ctx context.Context, limit int) (int, error) {
 	}
 	r.publish()
 	return n, nil
+}
+
+// rollBatchSQLite is rollBatch on SQLite. One roller of this process runs
+// at a time (rollMu); a roller of another process sharing the file is
+// detected when it has consumed any of the same queue entries first, and
+// this batch is then dropped, its entries untouched.
+func (db *DB) rollBatchSQLite(ctx context.Context, limit int) (int, error) {
+	db.rollup.rollMu.Lock()
+	defer db.rollup.rollMu.Unlock()
+	rows, err := db.reader.QueryContext(ctx, "SELECT id, message_id, queued_at FROM rollup_queue ORDER BY id LIMIT ?", limit)
+	if err != nil {
+		return 0, fmt.Errorf("store: read rollup queue: %w", err)
+	}
+	var entries [][3]int64
+	seen := map[int64]bool{}
+	var ids []int64
+	for rows.Next() {
+		var e [3]int64
+		if err := rows.Scan(&e[0], &e[1], &e[2]); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("store: read rollup queue: %w", err)
+		}
+		entries = append(entries, e)
+		if !seen[e[1]] {
+			seen[e[1]] = true
+			ids = append(ids, e[1])
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(entries) == 0 {
+		return 0, err
+	}
+	r := db.newSeriesResolver(db.reader)
+	plan, err := db.planRoll(ctx, db.reader, r, ids)
+	if err != nil {
+		return 0, err
+	}
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("store: roll up: %w", err)
+	}
+	defer tx.Rollback()
+	// Each entry read must still be there, whole: if another roller took
+	// one meanwhile (and its id was reused), this batch is stale.
+	for _, e := range entries {
+		res, err := tx.ExecContext(ctx, "DELETE FROM rollup_queue WHERE id = ? AND message_id = ? AND queued_at = ?", e[0], e[1], e[2])
+		if err != nil {
+			return 0, fmt.Errorf("store: claim rollup queue: %w", err)
+		}
+		if deleted, err := res.RowsAffected(); err != nil || deleted != 1 {
+			return 0, errRollerBusy
+		}
+	}
+	r.q = tx
+	if err := db.applyRoll(ctx, tx, r, plan); err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("store: roll up: commit: %w", err)
+	}
+	r.publish()
+	return len(entries), nil
+}
+
+// rollGroup is a set of messages that count in the same cells: one series
+// (at the sender level, untagged), one minute, the same tags.
+type rollGroup struct {
+	series seriesKey
+	minute int64
+	tags   string
+}
+
+// rollPlan is what a batch of queued changes does to the rollups, worked
+// out from reads alone.
+type rollPlan struct {
+	changed []int64                 // messages whose contribution changed
+	current map[int64]*contribution // their new contributions
+	// groups hold the summed differences: the messages of a group count in
+	// the same cells, so a batch costs a few cell updates per group, not
+	// per message.
+	groups map[rollGroup]*insight.Figures
+}
+
+// planRoll reads the messages with these ids and what they last
+// contributed, through q, and sums the differences by group.
+func (db *DB) planRoll(ctx context.Context, q querier, r *seriesResolver, ids []int64) (*rollPlan, error) {
+	current, previous, err := db.loadRollupRows(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	p := &rollPlan{current: current, groups: map[rollGroup]*insight.Figures{}}
+	add := func(c *contribution, sign int64) {
+		g := rollGroup{c.series, insight.Minute.FloorMicros(c.createdAt), c.tags}
+		f := p.groups[g]
+		if f == nil {
+			f = &insight.Figures{}
+			p.groups[g] = f
+		}
+		f.Add(c.figures(), sign)
+	}
+	for _, id := range ids {
+		now, before := current[id], previous[id]
+		if before != nil {
+			if before.series, err = r.key(ctx, before.seriesID); err != nil {
+				return nil, err
+			}
+		}
+		if now == nil || before != nil && now.same(before) {
+			continue // deleted (its cells keep the history) or unchanged
+		}
+		if before != nil {
+			add(before, -1)
+		}
+		add(now, 1)
+		p.changed = append(p.changed, id)
+	}
+	return p, nil
+}
+
+// applyRoll writes a plan in tx: the series it needs, the new
+// contributions, the cells, and the pruning of old minute cells.
+func (db *DB) applyRoll(ctx context.Context, tx *sql.Tx, r *seriesResolver, p *rollPlan) error {
+	for _, id := range p.changed {
+		c := p.current[id]
+		var err error
+		if c.seriesID, err = r.id(ctx, c.series); err != nil {
+			return err
+		}
+	}
+	cutoff := db.minuteCutoff(time.Now())
+	deltas := map[cellKey]*insight.Figures{}
+	for g, f := range p.groups {
+		if f.Zero() {
+			continue // the group's changes cancel out
+		}
+		c := contribution{series: g.series, createdAt: g.minute, tags: g.tags}
+		if err := r.spread(ctx, deltas, &c, f, cutoff); err != nil {
+			return err
+		}
+	}
+	if err := db.writeContributions(ctx, tx, p.changed, p.current); err != nil {
+		return err
+	}
+	if err := db.writeCells(ctx, tx, deltas); err != nil {
+		return err
+	}
+	return db.pruneMinutes(ctx, tx, cutoff)
+}
+
+// querier runs queries: a transaction or a pool.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // claimQueued deletes up to limit of the oldest queue entries in tx and
@@ -375,7 +485,7 @@ const rollupRowsQuery = "SELECT " + rollupMessageColumns + `, c.series_id, c.cre
 
 // loadRollupRows returns, for the messages with these ids that exist, what
 // they contribute now and what they last contributed (absent when never).
-func (db *DB) loadRollupRows(ctx context.Context, tx *sql.Tx, ids []int64) (now, before map[int64]*contribution, err error) {
+func (db *DB) loadRollupRows(ctx context.Context, tx querier, ids []int64) (now, before map[int64]*contribution, err error) {
 	now, before = make(map[int64]*contribution, len(ids)), make(map[int64]*contribution, len(ids))
 	q := db.dialect.q(rollupRowsQuery + "(" + placeholders(loadChunk) + ")")
 	step := loadChunk
@@ -522,13 +632,13 @@ func (db *DB) CatchUpRollups(ctx context.Context) error {
 	}
 	var n int
 	if err := db.reader.QueryRowContext(ctx, db.dialect.q("SELECT COUNT(*) FROM (SELECT 1 FROM rollup_queue LIMIT ?) q"),
-		RollerBatch+1).Scan(&n); err != nil {
+		db.rollerBatch()+1).Scan(&n); err != nil {
 		return fmt.Errorf("store: rollup queue: %w", err)
 	}
-	if n == 0 || n > RollerBatch {
+	if n == 0 || n > db.rollerBatch() {
 		return nil
 	}
-	_, err := db.rollBatch(ctx, RollerBatch)
+	_, err := db.rollBatch(ctx, db.rollerBatch())
 	if errors.Is(err, errRollerBusy) {
 		return nil
 	}

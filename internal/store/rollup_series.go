@@ -52,14 +52,14 @@ func (db *DB) loadSeries(ctx context.Context) error {
 // so a rolled-back id is never reused.
 type seriesResolver struct {
 	db      *DB
-	tx      *sql.Tx
+	q       querier // the roller's transaction; a reader while it only reads
 	fresh   map[seriesKey]int64
 	freshID map[int64]seriesKey
 }
 
-// newSeriesResolver returns a resolver for one roller transaction.
-func (db *DB) newSeriesResolver(tx *sql.Tx) *seriesResolver {
-	return &seriesResolver{db: db, tx: tx, fresh: map[seriesKey]int64{}, freshID: map[int64]seriesKey{}}
+// newSeriesResolver returns a resolver for one roller batch.
+func (db *DB) newSeriesResolver(q querier) *seriesResolver {
+	return &seriesResolver{db: db, q: q, fresh: map[seriesKey]int64{}, freshID: map[int64]seriesKey{}}
 }
 
 // remember notes a series found or created in this transaction.
@@ -80,11 +80,11 @@ func (r *seriesResolver) id(ctx context.Context, k seriesKey) (int64, error) {
 		return id, nil
 	}
 	// Another instance may have created it since this one loaded the cache.
-	err := r.tx.QueryRowContext(ctx, r.db.dialect.q(`SELECT id FROM rollup_series WHERE level = ? AND tag_key = ?
+	err := r.q.QueryRowContext(ctx, r.db.dialect.q(`SELECT id FROM rollup_series WHERE level = ? AND tag_key = ?
 		AND tag_value = ? AND account = ? AND provider = ? AND direction = ? AND country = ? AND carrier = ? AND sender = ?`),
 		k.level, k.tagKey, k.tagValue, k.account, k.provider, k.direction, k.country, k.carrier, k.sender).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = r.tx.QueryRowContext(ctx, r.db.dialect.q(`INSERT INTO rollup_series
+		err = r.q.QueryRowContext(ctx, r.db.dialect.q(`INSERT INTO rollup_series
 			(level, account, provider, direction, sender, country, carrier, tag_key, tag_value)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 			k.level, k.account, k.provider, k.direction, k.sender, k.country, k.carrier, k.tagKey, k.tagValue).Scan(&id)
@@ -108,7 +108,7 @@ func (r *seriesResolver) key(ctx context.Context, id int64) (seriesKey, error) {
 	if k, ok := r.freshID[id]; ok {
 		return k, nil
 	}
-	_, k, err := scanSeries(r.tx.QueryRowContext(ctx, r.db.dialect.q("SELECT "+seriesColumns+" FROM rollup_series WHERE id = ?"), id))
+	_, k, err := scanSeries(r.q.QueryRowContext(ctx, r.db.dialect.q("SELECT "+seriesColumns+" FROM rollup_series WHERE id = ?"), id))
 	if err != nil {
 		return k, fmt.Errorf("store: rollup series %d: %w", id, err)
 	}
