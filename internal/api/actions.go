@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -80,7 +79,7 @@ func (rep actionReport) action(messageID int64, now time.Time) (smstrack.Action,
 
 // recordAction records what a recipient did with the message of the path.
 func (s *Server) recordAction(w http.ResponseWriter, r *http.Request) {
-	id, ok := messageIDParam(w, r)
+	id, ok := pathID(w, r, "message")
 	if !ok {
 		return
 	}
@@ -140,17 +139,13 @@ func (s *Server) recordActionByNumber(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) storeAction(w http.ResponseWriter, r *http.Request, a smstrack.Action) {
 	out, err := s.store.RecordAction(r.Context(), a)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, out)
+	s.reply(w, r, http.StatusCreated, out, err)
 }
 
 // listActions answers a message's actions, oldest first, with whether and
 // when it converted.
 func (s *Server) listActions(w http.ResponseWriter, r *http.Request) {
-	id, ok := messageIDParam(w, r)
+	id, ok := pathID(w, r, "message")
 	if !ok {
 		return
 	}
@@ -164,14 +159,4 @@ func (s *Server) listActions(w http.ResponseWriter, r *http.Request) {
 		out["converted"], out["converted_at"] = true, first.At
 	}
 	writeJSON(w, http.StatusOK, out)
-}
-
-// messageIDParam reads the {id} of the path, answering 404 when it cannot be one.
-func messageIDParam(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		writeError(w, smstrack.Errorf(smstrack.ENOTFOUND, "message %q not found", r.PathValue("id")))
-		return 0, false
-	}
-	return id, true
 }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/smstrack/smstrack"
@@ -50,11 +49,7 @@ func (s *Server) listAlerts(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	alerts, next, err := s.store.ListAlerts(r.Context(), f)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"alerts": alerts, "next_cursor": next})
+	s.reply(w, r, http.StatusOK, map[string]any{"alerts": alerts, "next_cursor": next}, err)
 }
 
 // getAlert answers one alert with its evidence: GET /api/v1/alerts/{id}.
@@ -65,22 +60,5 @@ func (s *Server) getAlert(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a, err := s.store.GetAlert(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, a)
-}
-
-// pageLimit reads the limit of a page: DefaultPageSize when absent, at most
-// MaxPageSize.
-func pageLimit(q url.Values) (int, error) {
-	limit, err := queryInt(q, "limit", smstrack.DefaultPageSize)
-	if err != nil {
-		return 0, err
-	}
-	if limit < 1 || limit > smstrack.MaxPageSize {
-		return 0, smstrack.FieldError("limit", "limit must be between 1 and %d", smstrack.MaxPageSize)
-	}
-	return limit, nil
+	s.reply(w, r, http.StatusOK, a, err)
 }

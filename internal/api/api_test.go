@@ -27,6 +27,15 @@ type env struct {
 
 func newEnv(t *testing.T, dsn string) *env {
 	t.Helper()
+	return newEnvWith(t, dsn, func(*ingest.Committer, *slog.Logger) api.Options {
+		return api.Options{DefaultRegion: "US", Prices: content.PriceTable{"GB": 0.04}}
+	})
+}
+
+// newEnvWith is the API over dsn, with the options options makes from the
+// committer and logger, and a key to call it with.
+func newEnvWith(t *testing.T, dsn string, options func(*ingest.Committer, *slog.Logger) api.Options) *env {
+	t.Helper()
 	db, err := store.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -34,7 +43,7 @@ func newEnv(t *testing.T, dsn string) *env {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	c := ingest.NewCommitter(db, log, ingest.Options{Prepare: (&ingest.Preparer{DefaultRegion: "US"}).Prepare})
 	mux := http.NewServeMux()
-	api.New(db, c, log, api.Options{DefaultRegion: "US", Prices: content.PriceTable{"GB": 0.04}}).Register(mux)
+	api.New(db, c, log, options(c, log)).Register(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(func() { srv.Close(); c.Close(); db.Close() })
 	secret, prefix, hash := api.GenerateKey()

@@ -54,9 +54,8 @@ const maxConversationMessages = 1000
 // getConversation answers a conversation with its newest messages (limit,
 // default 200) in the order they were sent, each with its status.
 func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		writeError(w, smstrack.Errorf(smstrack.ENOTFOUND, "conversation %q not found", r.PathValue("id")))
+	id, ok := pathID(w, r, "conversation")
+	if !ok {
 		return
 	}
 	limit, err := intParam(r, "limit", 200)
@@ -97,10 +96,8 @@ func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) {
 // conversationFilter reads conversation filters; numbers in any format.
 func (s *Server) conversationFilter(q url.Values) (smstrack.ConversationFilter, error) {
 	var f smstrack.ConversationFilter
-	for k := range q {
-		if !conversationParams[k] {
-			return f, smstrack.FieldError(k, "unknown query parameter %q", k)
-		}
+	if err := checkParams(q, conversationParams); err != nil {
+		return f, err
 	}
 	f.Provider, f.Account, f.Cursor = q.Get("provider"), q.Get("account"), q.Get("cursor")
 	f.OurNumber = phone.Normalize(q.Get("our_number"), s.opts.DefaultRegion)
@@ -112,13 +109,7 @@ func (s *Server) conversationFilter(q url.Values) (smstrack.ConversationFilter, 
 		}
 		f.OptedOut = &b
 	}
-	limit, err := queryInt(q, "limit", smstrack.DefaultPageSize)
-	if err != nil {
-		return f, err
-	}
-	if limit < 1 || limit > smstrack.MaxPageSize {
-		return f, smstrack.FieldError("limit", "limit must be between 1 and %d", smstrack.MaxPageSize)
-	}
-	f.Limit = limit
-	return f, nil
+	var err error
+	f.Limit, err = pageLimit(q)
+	return f, err
 }

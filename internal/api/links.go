@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/smstrack/smstrack"
@@ -121,9 +120,8 @@ func (s *Server) messageLinks(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		writeError(w, smstrack.Errorf(smstrack.ENOTFOUND, "message %q not found", r.PathValue("id")))
+	id, ok := pathID(w, r, "message")
+	if !ok {
 		return
 	}
 	if _, err := s.store.GetMessage(r.Context(), id); err != nil {

@@ -123,9 +123,8 @@ func parseReport(raw []byte, now time.Time) (*smstrack.EventInput, error) {
 }
 
 func (s *Server) getMessage(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		writeError(w, smstrack.Errorf(smstrack.ENOTFOUND, "message %q not found", r.PathValue("id")))
+	id, ok := pathID(w, r, "message")
+	if !ok {
 		return
 	}
 	m, err := s.store.GetMessage(r.Context(), id)
@@ -185,10 +184,8 @@ func (s *Server) filter(q url.Values) (smstrack.MessageFilter, error) {
 // parseFilter reads message filters from query parameters.
 func parseFilter(q url.Values) (smstrack.MessageFilter, error) {
 	var f smstrack.MessageFilter
-	for k := range q {
-		if !listFilterParams[k] {
-			return f, smstrack.FieldError(k, "unknown query parameter %q", k)
-		}
+	if err := checkParams(q, listFilterParams); err != nil {
+		return f, err
 	}
 	if v := q.Get("status"); v != "" {
 		st, err := smstrack.ParseStatus(v)
@@ -239,33 +236,9 @@ func parseFilter(q url.Values) (smstrack.MessageFilter, error) {
 			*dst = t
 		}
 	}
-	limit, err := queryInt(q, "limit", smstrack.DefaultPageSize)
-	if err != nil {
-		return f, err
-	}
-	if limit < 1 || limit > smstrack.MaxPageSize {
-		return f, smstrack.FieldError("limit", "limit must be between 1 and %d", smstrack.MaxPageSize)
-	}
-	f.Limit = limit
-	return f, nil
-}
-
-// intParam reads a whole-number query parameter, def when absent.
-func intParam(r *http.Request, name string, def int) (int, error) {
-	return queryInt(r.URL.Query(), name, def)
-}
-
-// queryInt reads a whole-number parameter of q, def when absent.
-func queryInt(q url.Values, name string, def int) (int, error) {
-	v := q.Get(name)
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return 0, smstrack.FieldError(name, "%s must be a whole number", name)
-	}
-	return n, nil
+	var err error
+	f.Limit, err = pageLimit(q)
+	return f, err
 }
 
 // addActions adds what the recipient did to a message's detail, and whether

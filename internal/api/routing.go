@@ -29,11 +29,7 @@ func (s *Server) routingAdvice(w http.ResponseWriter, r *http.Request) {
 	}
 	to := time.Now().UTC()
 	advice, err := routing.AdviseFrom(r.Context(), rd, dest, to.Add(-time.Duration(days)*24*time.Hour), to)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, advice)
+	s.reply(w, r, http.StatusOK, advice, err)
 }
 
 // parseDestination reads where the advice is for, and over how many days.

@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -15,7 +14,6 @@ import (
 	"github.com/smstrack/smstrack/internal/api"
 	"github.com/smstrack/smstrack/internal/ingest"
 	"github.com/smstrack/smstrack/internal/provider/twilio"
-	"github.com/smstrack/smstrack/internal/store"
 	"github.com/smstrack/smstrack/internal/testdb"
 )
 
@@ -57,29 +55,18 @@ func (u *upstreamTwilio) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // forwards to upstreamURL, or to a fake Twilio when it is empty.
 func newSendEnv(t *testing.T, dsn, upstreamURL string) (*env, *upstreamTwilio) {
 	t.Helper()
-	db, err := store.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	c := ingest.NewCommitter(db, log, ingest.Options{Prepare: (&ingest.Preparer{DefaultRegion: "US"}).Prepare})
 	fake := &upstreamTwilio{}
 	if upstreamURL == "" {
 		up := httptest.NewServer(fake)
 		t.Cleanup(up.Close)
 		upstreamURL = up.URL
 	}
-	sender := twilio.NewSendHandler(twilio.SendConfig{Accounts: map[string]string{sendAccount: sendToken},
-		PublicURL: "https://track.example.com", BaseURL: upstreamURL}, c, log)
-	mux := http.NewServeMux()
-	api.New(db, c, log, api.Options{DefaultRegion: "US", TwilioSender: sender}).Register(mux)
-	srv := httptest.NewServer(mux)
-	t.Cleanup(func() { srv.Close(); c.Close(); db.Close() })
-	secret, prefix, hash := api.GenerateKey()
-	if _, err := db.CreateAPIKey(context.Background(), "test", prefix, hash); err != nil {
-		t.Fatal(err)
-	}
-	return &env{srv: srv, key: secret, db: db}, fake
+	e := newEnvWith(t, dsn, func(c *ingest.Committer, log *slog.Logger) api.Options {
+		sender := twilio.NewSendHandler(twilio.SendConfig{Accounts: map[string]string{sendAccount: sendToken},
+			PublicURL: "https://track.example.com", BaseURL: upstreamURL}, c, log)
+		return api.Options{DefaultRegion: "US", TwilioSender: sender}
+	})
+	return e, fake
 }
 
 func TestSend(t *testing.T) {

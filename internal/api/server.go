@@ -159,11 +159,16 @@ func (s *Server) listRejected(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	list, err := s.store.ListRejected(r.Context(), limit)
+	s.reply(w, r, http.StatusOK, map[string]any{"rejected": list}, err)
+}
+
+// reply answers v with status, or err when the call that made v failed.
+func (s *Server) reply(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"rejected": list})
+	writeJSON(w, status, v)
 }
 
 // fail answers an error, logging the ones that are ours rather than the caller's.

@@ -34,10 +34,8 @@ type statsRequest struct {
 // parseStats reads the stats parameters of q; extra names the parameters
 // the endpoint adds, and defaultFrom is used when from is absent.
 func parseStats(q url.Values, extra []string, now time.Time, defaultFrom func(to time.Time) time.Time) (*statsRequest, error) {
-	for k := range q {
-		if !statsParams[k] && !slices.Contains(extra, k) {
-			return nil, smstrack.FieldError(k, "unknown query parameter %q", k)
-		}
+	if err := checkParams(q, statsParams, extra...); err != nil {
+		return nil, err
 	}
 	req := &statsRequest{}
 	var err error

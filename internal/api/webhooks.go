@@ -3,7 +3,6 @@ package api
 import (
 	"io"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/smstrack/smstrack"
@@ -25,16 +24,6 @@ func readWebhookBody(r *http.Request, v any) error {
 	return decodeStrict(raw, v)
 }
 
-// webhookIDParam reads the {id} of the path, answering 404 when it cannot be one.
-func webhookIDParam(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		writeError(w, smstrack.Errorf(smstrack.ENOTFOUND, "webhook endpoint %q not found", r.PathValue("id")))
-		return 0, false
-	}
-	return id, true
-}
-
 // createWebhook registers an endpoint and answers its secret, the only
 // time it is shown.
 func (s *Server) createWebhook(w http.ResponseWriter, r *http.Request) {
@@ -47,25 +36,17 @@ func (s *Server) createWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e, err := s.store.CreateEndpoint(r.Context(), smstrack.Endpoint{URL: req.URL, EventTypes: req.EventTypes, Secret: notify.GenerateSecret()})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, e)
+	s.reply(w, r, http.StatusCreated, e, err)
 }
 
 func (s *Server) listWebhooks(w http.ResponseWriter, r *http.Request) {
 	list, err := s.store.ListEndpoints(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"webhooks": list})
+	s.reply(w, r, http.StatusOK, map[string]any{"webhooks": list}, err)
 }
 
 // updateWebhook enables or disables an endpoint.
 func (s *Server) updateWebhook(w http.ResponseWriter, r *http.Request) {
-	id, ok := webhookIDParam(w, r)
+	id, ok := pathID(w, r, "webhook endpoint")
 	if !ok {
 		return
 	}
@@ -86,15 +67,11 @@ func (s *Server) updateWebhook(w http.ResponseWriter, r *http.Request) {
 		reason = "disabled through the API"
 	}
 	e, err := s.store.SetEndpointEnabled(r.Context(), id, *req.Enabled, reason)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, e)
+	s.reply(w, r, http.StatusOK, e, err)
 }
 
 func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request) {
-	id, ok := webhookIDParam(w, r)
+	id, ok := pathID(w, r, "webhook endpoint")
 	if !ok {
 		return
 	}
@@ -107,7 +84,7 @@ func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request) {
 
 // webhookDeliveries answers an endpoint's attempt log, newest first.
 func (s *Server) webhookDeliveries(w http.ResponseWriter, r *http.Request) {
-	id, ok := webhookIDParam(w, r)
+	id, ok := pathID(w, r, "webhook endpoint")
 	if !ok {
 		return
 	}
@@ -117,17 +94,13 @@ func (s *Server) webhookDeliveries(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	list, err := s.store.ListAttempts(r.Context(), id, limit)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"attempts": list})
+	s.reply(w, r, http.StatusOK, map[string]any{"attempts": list}, err)
 }
 
 // replayWebhook queues one event, or the events of a time range, again
 // for the endpoint.
 func (s *Server) replayWebhook(w http.ResponseWriter, r *http.Request) {
-	id, ok := webhookIDParam(w, r)
+	id, ok := pathID(w, r, "webhook endpoint")
 	if !ok {
 		return
 	}
@@ -154,18 +127,14 @@ func (s *Server) replayWebhook(w http.ResponseWriter, r *http.Request) {
 		rp.From, rp.To = *req.From, *req.To
 	}
 	n, err := s.store.ReplayDeliveries(r.Context(), id, rp)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusAccepted, map[string]any{"queued": n})
+	s.reply(w, r, http.StatusAccepted, map[string]any{"queued": n}, err)
 }
 
 // rotateWebhookSecret gives an endpoint a new secret and answers it, the
 // only time it is shown. The old secret keeps signing beside it for the
 // grace period (grace_seconds, default a day), so receivers can switch.
 func (s *Server) rotateWebhookSecret(w http.ResponseWriter, r *http.Request) {
-	id, ok := webhookIDParam(w, r)
+	id, ok := pathID(w, r, "webhook endpoint")
 	if !ok {
 		return
 	}
@@ -187,9 +156,5 @@ func (s *Server) rotateWebhookSecret(w http.ResponseWriter, r *http.Request) {
 		grace = time.Duration(*req.GraceSeconds) * time.Second
 	}
 	e, err := s.store.RotateEndpointSecret(r.Context(), id, notify.GenerateSecret(), time.Now().Add(grace))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, e)
+	s.reply(w, r, http.StatusOK, e, err)
 }
