@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/smstrack/smstrack/internal/api"
-	"github.com/smstrack/smstrack/internal/config"
 )
 
 // apikey manages API keys: create prints the secret once, as the last line
@@ -26,20 +24,7 @@ func (m *Main) apikey(ctx context.Context, args []string) error {
 		fs.SetOutput(io.Discard)
 		fs.StringVar(&name, "name", "", "a name for the key")
 		// Database flags may follow --name; split them off for config.Parse.
-		var own, rest []string
-		for i := 0; i < len(args); i++ {
-			if a := args[i]; a == "--name" || a == "-name" {
-				own = append(own, a)
-				if i+1 < len(args) {
-					own = append(own, args[i+1])
-					i++
-				}
-			} else if strings.HasPrefix(a, "--name=") || strings.HasPrefix(a, "-name=") {
-				own = append(own, a)
-			} else {
-				rest = append(rest, a)
-			}
-		}
+		own, rest := splitOwnFlags(args, "name")
 		if err := fs.Parse(own); err != nil {
 			return usageError(err.Error())
 		}
@@ -48,11 +33,7 @@ func (m *Main) apikey(ctx context.Context, args []string) error {
 			return usageError("apikey create needs --name NAME")
 		}
 	}
-	c, rest, err := config.Parse("apikey", args, m.Getenv)
-	if err != nil {
-		return err
-	}
-	db, err := m.openStore(ctx, c)
+	db, rest, err := m.openConfigured(ctx, "apikey", args)
 	if err != nil {
 		return err
 	}
@@ -73,8 +54,7 @@ func (m *Main) apikey(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		tw := tabwriter.NewWriter(m.Stdout, 2, 8, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tPREFIX\tCREATED\tREVOKED")
+		tw := m.table("ID\tNAME\tPREFIX\tCREATED\tREVOKED")
 		for _, k := range keys {
 			fmt.Fprintf(tw, "%d\t%s\t%s…\t%s\t%s\n", k.ID, k.Name, k.Prefix, k.CreatedAt.Format(time.RFC3339), timeOrDash(k.RevokedAt))
 		}

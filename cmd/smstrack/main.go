@@ -34,6 +34,22 @@ type usageError string
 
 func (e usageError) Error() string { return string(e) }
 
+// commands are the commands Run dispatches to by name.
+var commands = map[string]func(m *Main, ctx context.Context, args []string) error{
+	"serve":   (*Main).serve,
+	"demo":    (*Main).demo,
+	"migrate": (*Main).migrate,
+	"apikey":  (*Main).apikey,
+	"user":    (*Main).user,
+	"webhook": (*Main).webhook,
+	"segments": func(m *Main, _ context.Context, args []string) error {
+		return m.segments(args)
+	},
+	"sync":    (*Main).syncCmd,
+	"import":  (*Main).importCmd,
+	"rollups": (*Main).rollups,
+}
+
 // Run dispatches args[0] to its command.
 func (m *Main) Run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
@@ -41,27 +57,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return usageError("no command given")
 	}
 	cmd, rest := args[0], args[1:]
+	if run, ok := commands[cmd]; ok {
+		return run(m, ctx, rest)
+	}
 	switch cmd {
-	case "serve":
-		return m.serve(ctx, rest)
-	case "demo":
-		return m.demo(ctx, rest)
-	case "migrate":
-		return m.migrate(ctx, rest)
-	case "apikey":
-		return m.apikey(ctx, rest)
-	case "user":
-		return m.user(ctx, rest)
-	case "webhook":
-		return m.webhook(ctx, rest)
-	case "segments":
-		return m.segments(rest)
-	case "sync":
-		return m.syncCmd(ctx, rest)
-	case "import":
-		return m.importCmd(ctx, rest)
-	case "rollups":
-		return m.rollups(ctx, rest)
 	case "version", "--version", "-v":
 		fmt.Fprintln(m.Stdout, "smstrack", Version())
 		return nil

@@ -284,11 +284,7 @@ func runRetention(ctx context.Context, db smstrack.Store, days int, deleteMessag
 }
 
 func (m *Main) migrate(ctx context.Context, args []string) error {
-	c, _, err := config.Parse("migrate", args, m.Getenv)
-	if err != nil {
-		return err
-	}
-	db, err := m.openStore(ctx, c)
+	db, _, err := m.openConfigured(ctx, "migrate", args)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/smstrack/smstrack"
@@ -76,8 +75,7 @@ func (m *Main) user(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		tw := tabwriter.NewWriter(m.Stdout, 2, 8, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tEMAIL\tROLE\tCREATED\tLAST SIGN-IN")
+		tw := m.table("ID\tEMAIL\tROLE\tCREATED\tLAST SIGN-IN")
 		for _, u := range users {
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", u.ID, u.Email, u.Role, u.CreatedAt.Format(time.RFC3339), timeOrDash(u.LastLoginAt))
 		}
@@ -143,12 +141,4 @@ func splitFlags(args []string, names map[string]bool) (map[string]string, []stri
 		own[name] = value
 	}
 	return own, rest, nil
-}
-
-// timeOrDash writes a time that may not have happened for a CLI table.
-func timeOrDash(t *time.Time) string {
-	if t == nil {
-		return "-"
-	}
-	return t.Format(time.RFC3339)
 }

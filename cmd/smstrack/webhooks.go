@@ -7,45 +7,12 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/smstrack/smstrack"
 	"github.com/smstrack/smstrack/internal/config"
 	"github.com/smstrack/smstrack/internal/notify"
 )
-
-// webhookFlags are the webhook command's own flags, each taking a value;
-// the rest of the line goes to config.Parse.
-var webhookFlags = []string{"url", "events", "event", "from", "to", "grace"}
-
-// splitWebhookFlags separates the webhook command's own flags from the others.
-func splitWebhookFlags(args []string) (own, rest []string) {
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		mine := strings.HasPrefix(a, "-")
-		if mine {
-			mine = false
-			for _, f := range webhookFlags {
-				mine = mine || f == name
-			}
-		}
-		switch {
-		case !mine:
-			rest = append(rest, a)
-		case hasValue:
-			own = append(own, a)
-		default:
-			own = append(own, a)
-			if i+1 < len(args) {
-				own = append(own, args[i+1])
-				i++
-			}
-		}
-	}
-	return own, rest
-}
 
 // webhook manages outbound webhook endpoints: create and rotate-secret
 // print the signing secret once, as the last line of stdout.
@@ -55,7 +22,7 @@ func (m *Main) webhook(ctx context.Context, args []string) error {
 		return usageError(usage)
 	}
 	sub, args := args[0], args[1:]
-	own, args := splitWebhookFlags(args)
+	own, args := splitOwnFlags(args, "url", "events", "event", "from", "to", "grace")
 	fs := flag.NewFlagSet("webhook "+sub, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	url := fs.String("url", "", "where to deliver")
@@ -139,8 +106,7 @@ func (m *Main) webhook(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		tw := tabwriter.NewWriter(m.Stdout, 2, 8, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tURL\tEVENTS\tENABLED\tCREATED\tDISABLED REASON")
+		tw := m.table("ID\tURL\tEVENTS\tENABLED\tCREATED\tDISABLED REASON")
 		for _, e := range list {
 			types := strings.Join(e.EventTypes, ",")
 			if types == "" {
