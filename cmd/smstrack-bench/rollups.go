@@ -383,7 +383,14 @@ func rollupIngest(ctx context.Context, target, bin, pgScript, work string, round
 	for round := range rounds {
 		for _, mode := range []string{"off", "on"} {
 			os.Setenv("SMSTRACK_ROLLUPS", mode) // the server inherits the environment
+			dbPath := filepath.Join(work, "ingest-sqlite", "data", "smstrack.db")
+			stopSampling := func() int64 { return -1 }
+			if target == "sqlite" && mode == "on" {
+				os.RemoveAll(filepath.Dir(filepath.Dir(dbPath))) // not the previous run's file
+				stopSampling = sampleQueue(ctx, dbPath)
+			}
 			r, err := ingestTarget(ctx, target, bin, self, pgScript, work, "", requests, conns, duration)
+			peak := stopSampling()
 			os.Unsetenv("SMSTRACK_ROLLUPS")
 			if err != nil {
 				return nil, err
@@ -391,7 +398,7 @@ func rollupIngest(ctx context.Context, target, bin, pgScript, work string, round
 			rates[mode] = append(rates[mode], r.load.perSecond())
 			left := ""
 			if target == "sqlite" && mode == "on" {
-				left = fmt.Sprintf(", %d changes still queued at shutdown", queuedAfter(ctx, filepath.Join(work, "ingest-sqlite", "data", "smstrack.db")))
+				left = fmt.Sprintf(", queue peak %d (%.1f s of traffic)", peak, float64(peak)/r.load.perSecond()) + drainAfter(ctx, dbPath, duration)
 			}
 			line := fmt.Sprintf("  %s round %d rollups %-3s: %8.0f acked/s, p99 %s, server CPU %.1f µs/req%s",
 				target, round+1, mode, r.load.perSecond(), fmtDur(percentile(r.load.latencies, 99)), r.cpuPerRequest(), left)
@@ -412,18 +419,68 @@ func rollupIngest(ctx context.Context, target, bin, pgScript, work string, round
 	return lines, nil
 }
 
-// queuedAfter reads how many changes a stopped server left for its roller.
-func queuedAfter(ctx context.Context, path string) int64 {
+// sampleQueue reads the roller's queue length in the SQLite file at path
+// every 500 ms, read-only, until the returned stop, which answers the
+// longest seen (-1: never read). The file may not exist yet at the start.
+func sampleQueue(ctx context.Context, path string) (stop func() int64) {
+	done := make(chan struct{})
+	peak := make(chan int64, 1)
+	go func() {
+		best := int64(-1)
+		defer func() { peak <- best }()
+		t := time.NewTicker(500 * time.Millisecond)
+		defer t.Stop()
+		var db *sql.DB
+		defer func() {
+			if db != nil {
+				db.Close()
+			}
+		}()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			if db == nil {
+				if _, err := os.Stat(path); err != nil {
+					continue
+				}
+				var err error
+				if db, err = sql.Open("sqlite3", "file:"+path+"?mode=ro&_busy_timeout=5000"); err != nil {
+					continue
+				}
+			}
+			var n int64
+			if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM rollup_queue").Scan(&n); err == nil {
+				best = max(best, n)
+			}
+		}
+	}()
+	return func() int64 { close(done); return <-peak }
+}
+
+// drainAfter reads how many changes a stopped server left for its roller,
+// then times the roller draining them: the backlog against one roller
+// interval of traffic, and the roller's pace against the ingest's, tell
+// whether it kept up.
+func drainAfter(ctx context.Context, path string, ran time.Duration) string {
 	db, err := store.OpenNoMigrate(ctx, path)
 	if err != nil {
-		return -1
+		return ", queue unreadable: " + err.Error()
 	}
 	defer db.Close()
 	n, err := db.RollupQueueLength(ctx)
 	if err != nil {
-		return -1
+		return ", queue unreadable: " + err.Error()
 	}
-	return n
+	t0 := time.Now()
+	if _, err := db.RollUp(ctx); err != nil {
+		return fmt.Sprintf(", %d changes queued at shutdown; draining failed: %v", n, err)
+	}
+	took := time.Since(t0)
+	return fmt.Sprintf(", %d changes queued at shutdown (after %s), drained alone in %s (%.0f changes/s)",
+		n, ran, took.Round(time.Millisecond), float64(n)/took.Seconds())
 }
 
 // inParallel hands what produce yields to workers running consume, and
