@@ -37,24 +37,19 @@ const (
 
 func runIngest(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
-	bin := fs.String("smstrack", "bin/smstrack", "the smstrack binary to measure")
+	sf := addServerFlags(fs, "directory for data and logs")
+	bin, pgScript, work := sf.bin, sf.pgScript, sf.work
 	duration := fs.Duration("duration", 20*time.Second, "how long each target is driven")
 	conns := fs.Int("conns", 64, "concurrent keep-alive connections")
 	maxRequests := fs.Int("max-requests", 1_500_000, "bound on the requests of one run (all are precomputed)")
 	targets := fs.String("targets", "null,sqlite,postgres", "comma-separated targets: null, sqlite, postgres")
-	pgScript := fs.String("postgres-script", "scripts/postgres.sh", "script that starts a throwaway PostgreSQL")
-	work := fs.String("work", "", "directory for data and logs (default: a new temporary directory)")
 	perfDir := fs.String("perf", "", "record each server with `perf record -g` into this directory and print its hottest symbols")
 	seed := fs.Uint64("seed", 1, "seed of the generated callbacks")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *work == "" {
-		d, err := os.MkdirTemp("", "smstrack-bench-")
-		if err != nil {
-			return err
-		}
-		*work = d
+	if err := sf.makeWorkDir(); err != nil {
+		return err
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -103,10 +98,7 @@ func (r *ingestRun) cpuPerRequest() float64 {
 // ingestTarget starts one server, drives it and stops it.
 func ingestTarget(ctx context.Context, target, bin, self, pgScript, work, perfDir string, requests [][]byte, conns int, duration time.Duration) (*ingestRun, error) {
 	dir := filepath.Join(work, "ingest-"+target)
-	if err := os.RemoveAll(dir); err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := freshDir(dir); err != nil {
 		return nil, err
 	}
 	env := []string{

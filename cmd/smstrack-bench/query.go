@@ -30,12 +30,11 @@ type queryRun struct {
 
 func runQuery(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("query", flag.ContinueOnError)
-	bin := fs.String("smstrack", "bin/smstrack", "the smstrack binary to measure")
+	sf := addServerFlags(fs, "directory for data and logs")
+	bin, pgScript, work := sf.bin, sf.pgScript, sf.work
 	n := fs.Int("messages", 1_000_000, "messages to bulk-load")
 	iterations := fs.Int("n", 300, "timed requests per query")
 	targets := fs.String("targets", "sqlite,postgres", "comma-separated databases: sqlite, postgres")
-	pgScript := fs.String("postgres-script", "scripts/postgres.sh", "script that starts a throwaway PostgreSQL")
-	work := fs.String("work", "", "directory for data and logs (default: a new temporary directory)")
 	cache := fs.String("cache", filepath.Join(os.TempDir(), "smstrack-bench-cache"), "where filled databases are kept between runs (empty: no cache)")
 	deep := fs.Int("deep", 200, "pages walked through the cursor for the deep-page query")
 	seed := fs.Uint64("seed", 1, "seed of the generated data")
@@ -43,12 +42,8 @@ func runQuery(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *work == "" {
-		d, err := os.MkdirTemp("", "smstrack-bench-")
-		if err != nil {
-			return err
-		}
-		*work = d
+	if err := sf.makeWorkDir(); err != nil {
+		return err
 	}
 	version, err := schemaVersion(ctx, *work)
 	if err != nil {
@@ -83,10 +78,7 @@ func runQuery(ctx context.Context, args []string) error {
 // one), serves it with smstrack and times the queries.
 func queryTarget(ctx context.Context, target, key, bin, pgScript, work, cache string, n, iterations, deep int, seed uint64, budget time.Duration) ([]*queryRun, error) {
 	dir := filepath.Join(work, "query-"+target)
-	if err := os.RemoveAll(dir); err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := freshDir(dir); err != nil {
 		return nil, err
 	}
 	env := []string{

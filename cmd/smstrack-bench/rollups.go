@@ -43,7 +43,8 @@ type rollupMeta struct {
 
 func runRollups(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("rollups", flag.ContinueOnError)
-	bin := fs.String("smstrack", "bin/smstrack", "the smstrack binary to measure")
+	sf := addServerFlags(fs, "directory for logs and ingest data")
+	bin, pgScript, work := sf.bin, sf.pgScript, sf.work
 	n := fs.Int("messages", 10_000_000, "messages of the generated history (90 days)")
 	targets := fs.String("targets", "sqlite,postgres", "comma-separated databases: sqlite, postgres")
 	phases := fs.String("phases", "fill,query,ingest", "comma-separated: fill (generate and roll up, cached), query (stats latency), ingest (throughput, rollups off vs on)")
@@ -52,8 +53,6 @@ func runRollups(ctx context.Context, args []string) error {
 	duration := fs.Duration("duration", 20*time.Second, "ingest: how long each run drives the server")
 	conns := fs.Int("conns", 64, "ingest: concurrent keep-alive connections")
 	maxRequests := fs.Int("max-requests", 1_500_000, "ingest: bound on the requests of one run")
-	pgScript := fs.String("postgres-script", "scripts/postgres.sh", "script that starts a throwaway PostgreSQL")
-	work := fs.String("work", "", "directory for logs and ingest data (default: a new temporary directory)")
 	cache := fs.String("cache", filepath.Join(os.TempDir(), "smstrack-bench-cache"), "where filled databases are kept (and served from) between runs")
 	seed := fs.Uint64("seed", 1, "seed of the generated data")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the fill (load and roll-up) to this file")
@@ -71,12 +70,8 @@ func runRollups(ctx context.Context, args []string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if *work == "" {
-		d, err := os.MkdirTemp("", "smstrack-bench-")
-		if err != nil {
-			return err
-		}
-		*work = d
+	if err := sf.makeWorkDir(); err != nil {
+		return err
 	}
 	version, err := schemaVersion(ctx, *work)
 	if err != nil {
