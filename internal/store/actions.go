@@ -117,31 +117,24 @@ func (db *DB) ConversationActions(ctx context.Context, conversationID int64) ([]
 
 // queryActions runs a query selecting action columns.
 func (db *DB) queryActions(ctx context.Context, q string, args ...any) ([]smstrack.Action, error) {
-	rows, err := db.reader.QueryContext(ctx, db.dialect.q(q), args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: list actions: %w", err)
+	return queryList(ctx, db, "list actions", db.dialect.q(q), args, scanAction)
+}
+
+// scanAction reads a row of action columns.
+func scanAction(row scanner) (smstrack.Action, error) {
+	var (
+		a             smstrack.Action
+		typ, data     string
+		at, createdAt int64
+	)
+	if err := row.Scan(&a.ID, &a.MessageID, &typ, &at, &data, &a.Source, &createdAt); err != nil {
+		return a, err
 	}
-	defer rows.Close()
-	out := []smstrack.Action{}
-	for rows.Next() {
-		var (
-			a             smstrack.Action
-			typ, data     string
-			at, createdAt int64
-		)
-		if err := rows.Scan(&a.ID, &a.MessageID, &typ, &at, &data, &a.Source, &createdAt); err != nil {
-			return nil, fmt.Errorf("store: list actions: %w", err)
-		}
-		a.Type, a.At, a.CreatedAt = smstrack.ActionType(typ), fromMicros(at), fromMicros(createdAt)
-		if data != "" {
-			a.Data = json.RawMessage(data)
-		}
-		out = append(out, a)
+	a.Type, a.At, a.CreatedAt = smstrack.ActionType(typ), fromMicros(at), fromMicros(createdAt)
+	if data != "" {
+		a.Data = json.RawMessage(data)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: list actions: %w", err)
-	}
-	return out, nil
+	return a, nil
 }
 
 // MaxConversionTimes bounds the times to convert read for percentiles: the

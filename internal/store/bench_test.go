@@ -7,8 +7,26 @@ import (
 	"time"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/store"
 	"github.com/smstrack/smstrack/internal/testdb"
 )
+
+// sendStatuses are the statuses of a send in the order they arrive.
+var sendStatuses = []smstrack.Status{smstrack.StatusQueued, smstrack.StatusSent, smstrack.StatusDelivered}
+
+// applySendBatch commits batch i of 64 status callbacks: each message gets
+// queued, sent and delivered in three consecutive batches.
+func applySendBatch(ctx context.Context, b *testing.B, db *store.DB, batch []*smstrack.EventInput, i int) {
+	n := i * 64
+	for j := range batch {
+		msg := (n/192)*64 + j
+		st := sendStatuses[(n/64)%3]
+		batch[j] = callback(fmt.Sprintf("SM%010d", msg), st, "", t0.Add(time.Duration(n)*time.Millisecond))
+	}
+	if _, err := db.ApplyEvents(ctx, batch); err != nil {
+		b.Fatal(err)
+	}
+}
 
 // BenchmarkApplyEvents64 commits batches of 64 status callbacks — the size
 // a group commit reaches under 64 concurrent connections — in the realistic
@@ -22,21 +40,10 @@ func BenchmarkApplyEvents64(b *testing.B) {
 				b.Fatal(err)
 			}
 			ctx := context.Background()
-			statuses := []smstrack.Status{smstrack.StatusQueued, smstrack.StatusSent, smstrack.StatusDelivered}
 			batch := make([]*smstrack.EventInput, 64)
-			n := 0
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				for j := range batch {
-					// Each message gets its three statuses in three consecutive batches.
-					msg := (n/192)*64 + j
-					st := statuses[(n/64)%3]
-					batch[j] = callback(fmt.Sprintf("SM%010d", msg), st, "", t0.Add(time.Duration(n)*time.Millisecond))
-				}
-				n += 64
-				if _, err := db.ApplyEvents(ctx, batch); err != nil {
-					b.Fatal(err)
-				}
+				applySendBatch(ctx, b, db, batch, i)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*64)/1000, "µs/event")
 		})

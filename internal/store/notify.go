@@ -85,23 +85,8 @@ func splitTypes(s string) []string {
 
 // ListEndpoints returns every endpoint, oldest first, without secrets.
 func (db *DB) ListEndpoints(ctx context.Context) ([]smstrack.Endpoint, error) {
-	rows, err := db.reader.QueryContext(ctx, "SELECT "+endpointColumns+" FROM webhook_endpoints ORDER BY id")
-	if err != nil {
-		return nil, fmt.Errorf("store: list endpoints: %w", err)
-	}
-	defer rows.Close()
-	out := []smstrack.Endpoint{}
-	for rows.Next() {
-		e, err := scanEndpoint(rows, nil)
-		if err != nil {
-			return nil, fmt.Errorf("store: list endpoints: %w", err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: list endpoints: %w", err)
-	}
-	return out, nil
+	return queryList(ctx, db, "list endpoints", "SELECT "+endpointColumns+" FROM webhook_endpoints ORDER BY id", nil,
+		func(row scanner) (smstrack.Endpoint, error) { return scanEndpoint(row, nil) })
 }
 
 // GetEndpoint returns an endpoint without its secret, or ENOTFOUND.
@@ -447,29 +432,15 @@ func (db *DB) ListAttempts(ctx context.Context, endpointID int64, limit int) ([]
 	if limit <= 0 || limit > smstrack.MaxPageSize {
 		limit = smstrack.DefaultPageSize
 	}
-	rows, err := db.reader.QueryContext(ctx, db.dialect.q(`SELECT event_id, endpoint_id, attempt, at, status, latency_ms, response_excerpt, error
-		FROM webhook_attempts WHERE endpoint_id = ? ORDER BY at DESC, id DESC LIMIT ?`), endpointID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: list attempts: %w", err)
-	}
-	defer rows.Close()
-	out := []smstrack.DeliveryAttempt{}
-	for rows.Next() {
-		var (
-			a      smstrack.DeliveryAttempt
-			at     int64
-			status int64
-		)
-		if err := rows.Scan(&a.EventID, &a.EndpointID, &a.Attempt, &at, &status, &a.LatencyMs, &a.ResponseExcerpt, &a.Error); err != nil {
-			return nil, fmt.Errorf("store: list attempts: %w", err)
-		}
-		a.At, a.Status = fromMicros(at), int(status)
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: list attempts: %w", err)
-	}
-	return out, nil
+	return queryList(ctx, db, "list attempts", db.dialect.q(`SELECT event_id, endpoint_id, attempt, at, status, latency_ms, response_excerpt, error
+		FROM webhook_attempts WHERE endpoint_id = ? ORDER BY at DESC, id DESC LIMIT ?`), []any{endpointID, limit},
+		func(row scanner) (smstrack.DeliveryAttempt, error) {
+			var a smstrack.DeliveryAttempt
+			var at, status int64
+			err := row.Scan(&a.EventID, &a.EndpointID, &a.Attempt, &at, &status, &a.LatencyMs, &a.ResponseExcerpt, &a.Error)
+			a.At, a.Status = fromMicros(at), int(status)
+			return a, err
+		})
 }
 
 // ReplayDeliveries queues events again for an endpoint, from a fresh first

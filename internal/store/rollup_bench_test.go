@@ -2,9 +2,7 @@ package store_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
-	"time"
 
 	"github.com/smstrack/smstrack"
 	"github.com/smstrack/smstrack/internal/testdb"
@@ -24,20 +22,10 @@ func BenchmarkRollupOverhead(b *testing.B) {
 				}
 				db.SetRollups(mode == "on")
 				ctx := context.Background()
-				statuses := []smstrack.Status{smstrack.StatusQueued, smstrack.StatusSent, smstrack.StatusDelivered}
 				batch := make([]*smstrack.EventInput, 64)
-				n := 0
 				b.ResetTimer()
 				for i := 0; i < b.N; i++ {
-					for j := range batch {
-						msg := (n/192)*64 + j
-						st := statuses[(n/64)%3]
-						batch[j] = callback(fmt.Sprintf("SM%010d", msg), st, "", t0.Add(time.Duration(n)*time.Millisecond))
-					}
-					n += 64
-					if _, err := db.ApplyEvents(ctx, batch); err != nil {
-						b.Fatal(err)
-					}
+					applySendBatch(ctx, b, db, batch, i)
 					if i%16 == 15 {
 						if _, err := db.RollUp(ctx); err != nil {
 							b.Fatal(err)

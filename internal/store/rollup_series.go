@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/smstrack/smstrack/internal/insight"
 )
@@ -67,16 +68,22 @@ func (r *seriesResolver) remember(k seriesKey, id int64) {
 	r.fresh[k], r.freshID[id] = id, k
 }
 
+// known looks k up in the process's series cache, under its lock, then
+// among the series this transaction found or created.
+func known[K comparable, V any](mu *sync.Mutex, cache, fresh map[K]V, k K) (V, bool) {
+	mu.Lock()
+	v, ok := cache[k]
+	mu.Unlock()
+	if !ok {
+		v, ok = fresh[k]
+	}
+	return v, ok
+}
+
 // id returns the id of a series, creating it when new.
 func (r *seriesResolver) id(ctx context.Context, k seriesKey) (int64, error) {
-	st := &r.db.rollup
-	st.mu.Lock()
-	id, ok := st.byKey[k]
-	st.mu.Unlock()
+	id, ok := known(&r.db.rollup.mu, r.db.rollup.byKey, r.fresh, k)
 	if ok {
-		return id, nil
-	}
-	if id, ok := r.fresh[k]; ok {
 		return id, nil
 	}
 	// Another instance may have created it since this one loaded the cache.
@@ -98,14 +105,8 @@ func (r *seriesResolver) id(ctx context.Context, k seriesKey) (int64, error) {
 
 // key returns the series with this id.
 func (r *seriesResolver) key(ctx context.Context, id int64) (seriesKey, error) {
-	st := &r.db.rollup
-	st.mu.Lock()
-	k, ok := st.byID[id]
-	st.mu.Unlock()
+	k, ok := known(&r.db.rollup.mu, r.db.rollup.byID, r.freshID, id)
 	if ok {
-		return k, nil
-	}
-	if k, ok := r.freshID[id]; ok {
 		return k, nil
 	}
 	_, k, err := scanSeries(r.q.QueryRowContext(ctx, r.db.dialect.q("SELECT "+seriesColumns+" FROM rollup_series WHERE id = ?"), id))
