@@ -3,13 +3,13 @@ package aws
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"slices"
 	"time"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider"
 	"github.com/smstrack/smstrack/internal/webhook"
 )
 
@@ -21,22 +21,21 @@ const Path = "/webhooks/aws"
 type Handler struct {
 	cfg Config
 	ver *verifier
-	ing smstrack.Ingester
-	rej *webhook.Rejector
-	log *slog.Logger
-	now func() time.Time
+	cb  provider.Callbacks
 }
 
 // NewHandler returns a Handler that verifies SNS messages by cfg, hands
 // events to ing and records refused requests through rej (which may be nil).
 func NewHandler(cfg Config, ing smstrack.Ingester, rej *webhook.Rejector, log *slog.Logger) *Handler {
-	if log == nil {
-		log = slog.Default()
-	}
 	if cfg.MaxAge <= 0 {
 		cfg.MaxAge = 24 * time.Hour
 	}
-	return &Handler{cfg: cfg, ver: newVerifier(cfg.HTTPClient, cfg.AllowHost), ing: ing, rej: rej, log: log, now: time.Now}
+	cb := provider.NewCallbacks("aws", ing, rej, log)
+	cb.IDKey, cb.StoredKey = "message_id", "id"
+	if cfg.SkipVerification {
+		cb.Unverified = "accepting an SNS message without checking its signature (SkipVerification is on)"
+	}
+	return &Handler{cfg: cfg, ver: newVerifier(cfg.HTTPClient, cfg.AllowHost), cb: cb}
 }
 
 // Register adds the AWS route to mux.
@@ -47,60 +46,50 @@ func (h *Handler) Register(mux *http.ServeMux) {
 // maxSkew is how far in the future an SNS Timestamp may be.
 const maxSkew = 15 * time.Minute
 
-// serve runs one SNS message: read, authenticate, then confirm, note or
-// store it, answering 200 only once that is done.
+// serve runs one SNS message: authenticate, then confirm, note or store
+// it, answering 200 only once that is done.
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
-	receivedAt := h.now().UTC()
-	log := h.log.With("path", r.URL.Path, "remote_addr", r.RemoteAddr)
-	if h.cfg.SkipVerification {
-		log.Warn("aws: accepting an SNS message without checking its signature (SkipVerification is on)")
-	}
-	body, err := webhook.ReadBody(r, webhook.MaxBody)
-	if err != nil {
-		h.refuse(w, r, log, body, err)
-		return
-	}
+	h.cb.Serve(w, r, h.read, provider.Text("OK\n"))
+}
+
+// read authenticates an SNS message and returns the SMS event it carries:
+// none for a subscription's confirmation or end, or an event that is not
+// an SMS one, which are acknowledged without storing anything.
+func (h *Handler) read(c *provider.Call) ([]*smstrack.EventInput, error) {
 	if len(h.cfg.TopicARNs) == 0 {
-		h.refuse(w, r, log, body, &smstrack.Error{Code: smstrack.EFORBIDDEN,
-			Message: "AWS is not configured here (set SMSTRACK_AWS_TOPIC_ARNS)"})
-		return
+		return nil, &smstrack.Error{Code: smstrack.EFORBIDDEN,
+			Message: "AWS is not configured here (set SMSTRACK_AWS_TOPIC_ARNS)"}
 	}
-	env, err := ParseEnvelope(body)
+	env, err := ParseEnvelope(c.Body)
 	if err != nil {
-		h.refuse(w, r, log, body, err)
-		return
+		return nil, err
 	}
-	log = log.With("sns_type", env.Type, "sns_message_id", env.MessageId, "topic", env.TopicArn)
-	if err := h.authenticate(r.Context(), env, receivedAt); err != nil {
+	c.LogWith("sns_type", env.Type, "sns_message_id", env.MessageId, "topic", env.TopicArn)
+	ctx := c.Request.Context()
+	if err := h.authenticate(ctx, env, c.ReceivedAt); err != nil {
 		if smstrack.ErrorCode(err) == smstrack.EUNAVAILABLE {
-			log.Error("aws: cannot verify the SNS message", "err", err)
-			webhook.WriteError(w, http.StatusServiceUnavailable, err)
-			return
+			c.Log().Error("aws: cannot verify the SNS message", "err", err)
+			return nil, provider.Fail(http.StatusServiceUnavailable, err)
 		}
-		h.refuse(w, r, log, body, err)
-		return
+		return nil, err
 	}
 
 	switch env.Type {
 	case TypeSubscriptionConfirmation:
-		if err := h.ver.confirm(r.Context(), env.SubscribeURL); err != nil {
+		if err := h.ver.confirm(ctx, env.SubscribeURL); err != nil {
 			if smstrack.ErrorCode(err) == smstrack.EFORBIDDEN {
-				h.refuse(w, r, log, body, err)
-				return
+				return nil, err
 			}
-			log.Error("aws: confirming the SNS subscription", "err", err)
-			webhook.WriteError(w, http.StatusBadGateway, err)
-			return
+			c.Log().Error("aws: confirming the SNS subscription", "err", err)
+			return nil, provider.Fail(http.StatusBadGateway, err)
 		}
-		log.Info("aws: SNS subscription confirmed")
-		h.ok(w)
-		return
+		c.Log().Info("aws: SNS subscription confirmed")
+		return nil, nil
 	case TypeUnsubscribeConfirmation:
 		// Nothing to do: the subscription is gone, and re-subscribing is
 		// the operator's decision, not ours.
-		log.Warn("aws: SNS subscription removed; no more SMS events will arrive from this topic")
-		h.ok(w)
-		return
+		c.Log().Warn("aws: SNS subscription removed; no more SMS events will arrive from this topic")
+		return nil, nil
 	}
 
 	account := h.cfg.Account
@@ -111,35 +100,15 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	if env.Subject != nil {
 		meta["Subject"] = *env.Subject
 	}
-	ev, err := ParseMessage([]byte(env.Message), account, meta, receivedAt)
+	ev, err := ParseMessage([]byte(env.Message), account, meta, c.ReceivedAt)
 	if errors.Is(err, ErrIgnored) {
-		log.Debug("aws: not an SMS event; acknowledged and not stored")
-		h.ok(w)
-		return
+		c.Log().Debug("aws: not an SMS event; acknowledged and not stored")
+		return nil, nil
 	}
 	if err != nil {
-		h.refuse(w, r, log, body, err)
-		return
+		return nil, err
 	}
-	res, err := h.ing.Ingest(r.Context(), ev)
-	if err != nil {
-		status := webhook.StatusFor(err)
-		if errors.Is(err, context.Canceled) || r.Context().Err() != nil {
-			status = http.StatusServiceUnavailable
-		}
-		log.Error("aws: storing event", "message_id", ev.ProviderID, "status", ev.Status, "err", err)
-		webhook.WriteError(w, status, err)
-		return
-	}
-	log.Debug("aws: event stored", "message_id", ev.ProviderID, "status", ev.Status,
-		"id", res.MessageID, "duplicate", res.Duplicate, "applied", res.Applied)
-	h.ok(w)
-}
-
-func (h *Handler) ok(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.WriteHeader(http.StatusOK)
-	_, _ = io.WriteString(w, "OK\n")
+	return []*smstrack.EventInput{ev}, nil
 }
 
 // authenticate checks the topic, the age and, unless verification is off,
@@ -161,12 +130,4 @@ func (h *Handler) authenticate(ctx context.Context, env *Envelope, now time.Time
 		return nil
 	}
 	return h.ver.Verify(ctx, env)
-}
-
-// refuse answers a request we will not store and keeps a record of it.
-func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, log *slog.Logger, body []byte, err error) {
-	status := webhook.StatusFor(err)
-	log.Info("aws: request refused", "status", status, "reason", smstrack.ErrorMessage(err), "field", smstrack.ErrorField(err))
-	h.rej.Record(r, body, err)
-	webhook.WriteError(w, status, err)
 }

@@ -179,8 +179,8 @@ func newHarness(t testing.TB, s *signer, cfg Config) *harness {
 	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
 	h.rej = webhook.NewRejector(h.rec, log)
 	hd := NewHandler(cfg, h.ing, h.rej, log)
-	hd.now = func() time.Time { return receivedAt }
-	hd.ver.now = hd.now
+	hd.cb.Now = func() time.Time { return receivedAt }
+	hd.ver.now = hd.cb.Now
 	hd.Register(h.mux)
 	return h
 }

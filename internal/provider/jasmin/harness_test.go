@@ -27,7 +27,7 @@ func newHarness(t *testing.T, cfg Config) *harness {
 	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
 	h.rej = webhook.NewRejector(h.rec, log)
 	hd := NewHandler(cfg, h.ing, h.rej, log)
-	hd.now = func() time.Time { return receivedAt }
+	hd.cb.Now = func() time.Time { return receivedAt }
 	hd.Register(h.mux)
 	return h
 }

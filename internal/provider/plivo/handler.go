@@ -1,8 +1,6 @@
 package plivo
 
 import (
-	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"mime"
@@ -13,6 +11,7 @@ import (
 	"time"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider"
 	"github.com/smstrack/smstrack/internal/webhook"
 )
 
@@ -38,28 +37,26 @@ const emptyResponse = `<?xml version="1.0" encoding="UTF-8"?><Response></Respons
 // Handler serves Plivo's message status callbacks and inbound messages.
 type Handler struct {
 	cfg Config
-	ing smstrack.Ingester
-	rej *webhook.Rejector
-	log *slog.Logger
-	now func() time.Time
+	cb  provider.Callbacks
 }
 
 // NewHandler returns a Handler that verifies requests by cfg, hands events
 // to ing and records malformed requests through rej (which may be nil).
 func NewHandler(cfg Config, ing smstrack.Ingester, rej *webhook.Rejector, log *slog.Logger) *Handler {
-	if log == nil {
-		log = slog.Default()
+	cb := provider.NewCallbacks("plivo", ing, rej, log)
+	cb.IDKey = "message_uuid"
+	cb.QueryIsBody = true // a GET callback's fields are its query
+	if cfg.SkipVerification {
+		cb.Unverified = "accepting a request without checking its signature (SkipVerification is on)"
 	}
-	return &Handler{cfg: cfg, ing: ing, rej: rej, log: log, now: time.Now}
+	return &Handler{cfg: cfg, cb: cb}
 }
 
 // Register adds the Plivo webhook routes to mux.
 func (h *Handler) Register(mux *http.ServeMux) {
-	status := func(w http.ResponseWriter, r *http.Request) {
-		h.serve(w, r, ParseStatusCallback, func(w http.ResponseWriter) { w.WriteHeader(http.StatusOK) })
-	}
+	status := func(w http.ResponseWriter, r *http.Request) { h.serve(w, r, ParseStatusCallback, provider.OK) }
 	inbound := func(w http.ResponseWriter, r *http.Request) {
-		h.serve(w, r, ParseInbound, func(w http.ResponseWriter) {
+		h.serve(w, r, ParseInbound, func(w http.ResponseWriter, _ smstrack.EventResult) {
 			w.Header().Set("Content-Type", "application/xml")
 			w.WriteHeader(http.StatusOK)
 			_, _ = io.WriteString(w, emptyResponse)
@@ -74,62 +71,24 @@ func (h *Handler) Register(mux *http.ServeMux) {
 // parseFunc reads a request's fields into an event of the account.
 type parseFunc func(fields url.Values, account string, receivedAt time.Time) (*smstrack.EventInput, error)
 
-// serve runs one webhook request: read, decode, authenticate, parse, store,
-// and only then answer 200, so Plivo never hears "ok" for a lost event.
-func (h *Handler) serve(w http.ResponseWriter, r *http.Request, parse parseFunc, ok func(http.ResponseWriter)) {
-	receivedAt := h.now().UTC()
-	log := h.log.With("path", r.URL.Path, "remote_addr", r.RemoteAddr)
-	if h.cfg.SkipVerification {
-		log.Warn("plivo: accepting a request without checking its signature (SkipVerification is on)")
-	}
-
-	body, err := webhook.ReadBody(r, webhook.MaxBody)
-	if err != nil {
-		h.refuse(w, r, log, body, err)
-		return
-	}
-	params, fields, err := decode(r, body)
-	if err != nil {
-		h.refuse(w, r, log, body, err)
-		return
-	}
-	account, err := h.authenticate(r, params)
-	if err != nil {
-		h.refuse(w, r, log, body, err)
-		return
-	}
-	ev, err := parse(fields, account, receivedAt)
-	if err != nil {
-		h.refuse(w, r, log, body, err)
-		return
-	}
-
-	res, err := h.ing.Ingest(r.Context(), ev)
-	if err != nil {
-		status := webhook.StatusFor(err)
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || r.Context().Err() != nil {
-			status = http.StatusServiceUnavailable
+// serve runs one webhook request: decode, authenticate, parse, store, and
+// only then answer with ok.
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, parse parseFunc, ok provider.AnswerFunc) {
+	h.cb.Serve(w, r, func(c *provider.Call) ([]*smstrack.EventInput, error) {
+		params, fields, err := decode(r, c.Body)
+		if err != nil {
+			return nil, err
 		}
-		log.Error("plivo: storing event", "message_uuid", ev.ProviderID, "status", ev.Status, "err", err)
-		webhook.WriteError(w, status, err)
-		return
-	}
-	log.Debug("plivo: event stored", "message_uuid", ev.ProviderID, "status", ev.Status,
-		"message", res.MessageID, "duplicate", res.Duplicate, "applied", res.Applied)
-	ok(w)
-}
-
-// refuse answers a request we will not store, by the status its error
-// calls for, and keeps a record of it for the operator.
-func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, log *slog.Logger, body []byte, err error) {
-	status := webhook.StatusFor(err)
-	log.Info("plivo: request refused", "status", status, "reason", smstrack.ErrorMessage(err), "field", smstrack.ErrorField(err))
-	rec := body
-	if len(rec) == 0 && r.Method == http.MethodGet {
-		rec = []byte(r.URL.RawQuery) // a GET callback's fields are its query
-	}
-	h.rej.Record(r, rec, err)
-	webhook.WriteError(w, status, err)
+		account, err := h.authenticate(r, params)
+		if err != nil {
+			return nil, err
+		}
+		ev, err := parse(fields, account, c.ReceivedAt)
+		if err != nil {
+			return nil, err
+		}
+		return []*smstrack.EventInput{ev}, nil
+	}, ok)
 }
 
 // decode reads the callback's parameters: those the signature covers as
@@ -194,7 +153,7 @@ func (h *Handler) authenticate(r *http.Request, params url.Values) (string, erro
 	if (sig == "" && maSig == "") || nonce == "" {
 		return "", forbidden(SignatureHeader, "missing "+SignatureHeader+" or "+NonceHeader+" header")
 	}
-	u := h.requestURL(r)
+	u := provider.RequestURL(r, h.cfg.PublicURL)
 	candidates := slices.Sorted(func(yield func(string) bool) {
 		for id := range h.cfg.Accounts {
 			if (named == "" || id == named) && !yield(id) {
@@ -229,25 +188,4 @@ func onlyKey(m map[string]string) string {
 		return k
 	}
 	return ""
-}
-
-// requestURL rebuilds the URL Plivo signed: the public URL when configured
-// (a proxy in front of us changes scheme, host or port), otherwise the
-// request's own scheme and Host, followed by the path and query as sent.
-func (h *Handler) requestURL(r *http.Request) string {
-	var b strings.Builder
-	if h.cfg.PublicURL != "" {
-		b.WriteString(strings.TrimRight(h.cfg.PublicURL, "/"))
-	} else {
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		b.WriteString(scheme + "://" + r.Host)
-	}
-	b.WriteString(r.URL.EscapedPath())
-	if r.URL.RawQuery != "" {
-		b.WriteString("?" + r.URL.RawQuery)
-	}
-	return b.String()
 }

@@ -1,13 +1,12 @@
 package sinch
 
 import (
-	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider"
 	"github.com/smstrack/smstrack/internal/webhook"
 )
 
@@ -18,19 +17,17 @@ const Path = "/webhooks/sinch"
 // Handler serves the callbacks of Sinch's SMS REST API.
 type Handler struct {
 	cfg Config
-	ing smstrack.Ingester
-	rej *webhook.Rejector
-	log *slog.Logger
-	now func() time.Time
+	cb  provider.Callbacks
 }
 
 // NewHandler returns a Handler that authenticates callbacks by cfg, hands events
 // to ing and records refused requests through rej (which may be nil).
 func NewHandler(cfg Config, ing smstrack.Ingester, rej *webhook.Rejector, log *slog.Logger) *Handler {
-	if log == nil {
-		log = slog.Default()
+	cb := provider.NewCallbacks("sinch", ing, rej, log)
+	if cfg.SkipVerification {
+		cb.Unverified = "accepting a callback without checking its signature or credentials (verification is off)"
 	}
-	return &Handler{cfg: cfg, ing: ing, rej: rej, log: log, now: time.Now}
+	return &Handler{cfg: cfg, cb: cb}
 }
 
 // Register adds the Sinch callback route to mux.
@@ -38,46 +35,15 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+Path, h.serve)
 }
 
-// serve runs one callback: read, authenticate, parse, store every event,
-// and only then answer 200, so Sinch never hears "ok" for a lost event.
+// serve runs one callback: authenticate, parse, store every recipient's
+// event, and only then answer 200. Sinch retries 5xx answers, not 4xx.
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
-	receivedAt := h.now().UTC()
-	log := h.log.With("path", r.URL.Path, "remote_addr", r.RemoteAddr)
-	if h.cfg.SkipVerification {
-		log.Warn("sinch: accepting a callback without checking its signature or credentials (verification is off)")
-	}
-	body, err := webhook.ReadBody(r, webhook.MaxBody)
-	if err != nil {
-		h.refuse(w, r, log, body, err)
-		return
-	}
-	if err := h.authenticate(r, body, receivedAt); err != nil {
-		h.refuse(w, r, log, body, err)
-		return
-	}
-	events, err := ParseCallback(body, receivedAt, h.cfg.ServicePlanID)
-	if err != nil {
-		h.refuse(w, r, log, body, err)
-		return
-	}
-	// Each recipient's event is committed before the next; a retry after a
-	// failure half-way repeats the committed ones, which dedupe. Sinch
-	// retries 5xx answers, not 4xx.
-	for _, ev := range events {
-		res, err := h.ing.Ingest(r.Context(), ev)
-		if err != nil {
-			status := webhook.StatusFor(err)
-			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || r.Context().Err() != nil {
-				status = http.StatusServiceUnavailable
-			}
-			log.Error("sinch: storing event", "provider_id", ev.ProviderID, "status", ev.Status, "err", err)
-			webhook.WriteError(w, status, err)
-			return
+	h.cb.Serve(w, r, func(c *provider.Call) ([]*smstrack.EventInput, error) {
+		if err := h.authenticate(r, c.Body, c.ReceivedAt); err != nil {
+			return nil, err
 		}
-		log.Debug("sinch: event stored", "provider_id", ev.ProviderID, "status", ev.Status,
-			"message", res.MessageID, "duplicate", res.Duplicate, "applied", res.Applied)
-	}
-	w.WriteHeader(http.StatusOK)
+		return ParseCallback(c.Body, c.ReceivedAt, h.cfg.ServicePlanID)
+	}, provider.OK)
 }
 
 // authenticate checks that Sinch is configured and, unless verification is
@@ -106,13 +72,4 @@ func (h *Handler) authenticate(r *http.Request, body []byte, now time.Time) erro
 		return &smstrack.Error{Code: smstrack.EFORBIDDEN, Message: "Sinch callbacks have no configured way to be verified"}
 	}
 	return nil
-}
-
-// refuse answers a request we will not store, by the status its error
-// calls for, and keeps a record of it for the operator.
-func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, log *slog.Logger, body []byte, err error) {
-	status := webhook.StatusFor(err)
-	log.Info("sinch: request refused", "status", status, "reason", smstrack.ErrorMessage(err), "field", smstrack.ErrorField(err))
-	h.rej.Record(r, body, err)
-	webhook.WriteError(w, status, err)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider"
 )
 
 // commandStatuses names the SMPP 3.4 command_status values (ESME_*) a
@@ -59,7 +60,8 @@ func ParseCommandStatus(s string) (string, bool) {
 	return CommandStatusName(uint32(v)), true
 }
 
-// Catalog explains the error codes the SMPP family of providers report:
+// Catalog explains the error codes the SMPP family of providers report,
+// matched without regard to case:
 // GSM MAP causes from network_error_code ("GSM:27"), SMPP command
 // statuses ("ESME_RINVDSTADR") and the stat words kept as codes when the
 // SMSC gave no other reason ("EXPIRED"). Gateways register it under their
@@ -67,80 +69,54 @@ func ParseCommandStatus(s string) (string, bool) {
 // number means different things on different SMSCs.
 var Catalog smstrack.ErrorCatalog = catalog
 
-type errorCatalog map[string]smstrack.ErrorInfo
-
-// Explain returns what smstrack knows of an SMPP-family error code. Codes
-// are matched without regard to case.
-func (c errorCatalog) Explain(code string) (smstrack.ErrorInfo, bool) {
-	info, ok := c[strings.ToUpper(strings.TrimSpace(code))]
-	if ok {
-		info.Code = code
-	}
-	return info, ok
-}
-
-type entry struct {
-	code                       string
-	title, description, advice string
-	category                   smstrack.ErrorCategory
-	party                      smstrack.Party
-}
-
 // catalog is written in our words from SMPP 3.4 (section 5.1.3) and 3GPP
 // TS 29.002 (MAP error causes).
-var catalog = func() errorCatalog {
-	c := errorCatalog{}
-	for _, e := range []entry{
-		// Receipt states kept as the code of a failure without another reason.
-		{"EXPIRED", "Validity period expired", "The SMSC kept retrying until the message's validity period ran out without reaching the handset.", "The phone was probably off or out of coverage the whole time; resend if still relevant, or lengthen the validity period.", smstrack.CategoryExpired, smstrack.PartyHandset},
-		{"DELETED", "Deleted by the SMSC", "The message was deleted from the SMSC before delivery, by a cancel request or by the operator.", "Check whether your system or the SMSC operator canceled it.", smstrack.CategoryUnknown, smstrack.PartyCarrier},
-		{"UNDELIV", "Undeliverable", "The SMSC gave up: the network reported the message cannot be delivered, without saying why in the receipt.", "Check the number; the err field or the SMSC's logs may say more.", smstrack.CategoryUnknown, smstrack.PartyCarrier},
-		{"UNKNOWN", "Unknown state", "The SMSC does not know what became of the message.", "Treat as not delivered; ask the SMSC operator if it recurs.", smstrack.CategoryUnknown, smstrack.PartyUnknown},
-		{"REJECTD", "Rejected", "The SMSC or the network rejected the message after accepting it for delivery.", "Check the destination, the sender id and the content against the route's rules.", smstrack.CategoryBlockedOrOptedOut, smstrack.PartyCarrier},
-		{"SKIPPED", "Skipped", "The SMSC skipped the message, e.g. because it was superseded or its recipient list entry was dropped.", "Resend if the message still matters.", smstrack.CategoryUnknown, smstrack.PartyCarrier},
-		{"FAILED", "Failed", "The SMSC reported the message failed, without a standard state.", "Check the err field and the SMSC's documentation.", smstrack.CategoryUnknown, smstrack.PartyUnknown},
+var catalog = provider.NewFoldedCatalog(map[string]smstrack.ErrorInfo{
+	// Receipt states kept as the code of a failure without another reason.
+	"EXPIRED": {Title: "Validity period expired", Description: "The SMSC kept retrying until the message's validity period ran out without reaching the handset.", Advice: "The phone was probably off or out of coverage the whole time; resend if still relevant, or lengthen the validity period.", Category: smstrack.CategoryExpired, Responsible: smstrack.PartyHandset},
+	"DELETED": {Title: "Deleted by the SMSC", Description: "The message was deleted from the SMSC before delivery, by a cancel request or by the operator.", Advice: "Check whether your system or the SMSC operator canceled it.", Category: smstrack.CategoryUnknown, Responsible: smstrack.PartyCarrier},
+	"UNDELIV": {Title: "Undeliverable", Description: "The SMSC gave up: the network reported the message cannot be delivered, without saying why in the receipt.", Advice: "Check the number; the err field or the SMSC's logs may say more.", Category: smstrack.CategoryUnknown, Responsible: smstrack.PartyCarrier},
+	"UNKNOWN": {Title: "Unknown state", Description: "The SMSC does not know what became of the message.", Advice: "Treat as not delivered; ask the SMSC operator if it recurs.", Category: smstrack.CategoryUnknown, Responsible: smstrack.PartyUnknown},
+	"REJECTD": {Title: "Rejected", Description: "The SMSC or the network rejected the message after accepting it for delivery.", Advice: "Check the destination, the sender id and the content against the route's rules.", Category: smstrack.CategoryBlockedOrOptedOut, Responsible: smstrack.PartyCarrier},
+	"SKIPPED": {Title: "Skipped", Description: "The SMSC skipped the message, e.g. because it was superseded or its recipient list entry was dropped.", Advice: "Resend if the message still matters.", Category: smstrack.CategoryUnknown, Responsible: smstrack.PartyCarrier},
+	"FAILED":  {Title: "Failed", Description: "The SMSC reported the message failed, without a standard state.", Advice: "Check the err field and the SMSC's documentation.", Category: smstrack.CategoryUnknown, Responsible: smstrack.PartyUnknown},
 
-		// GSM MAP error causes (network_error_code type 3).
-		{"GSM:1", "Unknown subscriber", "The home network has no subscriber with this number.", "The number does not exist or was disconnected; stop sending to it until corrected.", smstrack.CategoryNotMobileOrInvalid, smstrack.PartyApplication},
-		{"GSM:5", "Unidentified subscriber", "The network serving the number could not identify the subscriber.", "Retry later; if it persists, check the number.", smstrack.CategoryHandsetUnreachable, smstrack.PartyCarrier},
-		{"GSM:6", "Absent subscriber for SMS", "The handset was not reachable for short messages: off, out of coverage or not registered.", "Retry later; the phone must be on and in coverage.", smstrack.CategoryHandsetUnreachable, smstrack.PartyHandset},
-		{"GSM:9", "Illegal subscriber", "The network refused the subscriber, e.g. after failed authentication.", "Ask the recipient to contact their carrier.", smstrack.CategoryBlockedOrOptedOut, smstrack.PartyCarrier},
-		{"GSM:11", "Teleservice not provisioned", "The subscription does not include short messages.", "The number cannot take texts; use another channel.", smstrack.CategoryNotMobileOrInvalid, smstrack.PartyCarrier},
-		{"GSM:12", "Illegal equipment", "The network barred the handset itself (e.g. a blocked device).", "Ask the recipient to contact their carrier.", smstrack.CategoryBlockedOrOptedOut, smstrack.PartyHandset},
-		{"GSM:13", "Call barred", "Messages to this subscriber are barred, by the subscriber or the operator (e.g. unpaid bills, roaming bars).", "Do not retry soon; the recipient or their carrier must lift the bar.", smstrack.CategoryBlockedOrOptedOut, smstrack.PartyCarrier},
-		{"GSM:21", "Facility not supported", "The visited network does not support the service needed, often when roaming.", "Retry when the recipient is back on their home network.", smstrack.CategoryHandsetUnreachable, smstrack.PartyCarrier},
-		{"GSM:27", "Absent subscriber", "The handset is off or out of coverage.", "Retry later; most SMSCs retry by themselves within the validity period.", smstrack.CategoryHandsetUnreachable, smstrack.PartyHandset},
-		{"GSM:31", "Subscriber busy for MT SMS", "The handset was busy with another message or transaction.", "Retry shortly.", smstrack.CategoryHandsetUnreachable, smstrack.PartyHandset},
-		{"GSM:32", "SM delivery failure", "The handset or its SIM refused the message, often because its memory is full or it cannot take this message type.", "Ask the recipient to free message storage; retry later.", smstrack.CategoryHandsetUnreachable, smstrack.PartyHandset},
-		{"GSM:33", "Message waiting list full", "The network's list of messages waiting for this absent subscriber is full.", "Retry later, after the handset comes back.", smstrack.CategoryHandsetUnreachable, smstrack.PartyCarrier},
-		{"GSM:34", "System failure", "A network element failed while delivering.", "Retry later; report to the SMSC operator if many numbers are affected.", smstrack.CategoryUnknown, smstrack.PartyCarrier},
-		{"GSM:35", "Data missing", "A network request lacked data it needed, a signalling fault between networks.", "Retry later; report to the SMSC operator if it persists.", smstrack.CategoryUnknown, smstrack.PartyCarrier},
-		{"GSM:36", "Unexpected data value", "A network request carried a value the other network did not accept.", "Report to the SMSC operator with a few message ids.", smstrack.CategoryUnknown, smstrack.PartyCarrier},
+	// GSM MAP error causes (network_error_code type 3).
+	"GSM:1":  {Title: "Unknown subscriber", Description: "The home network has no subscriber with this number.", Advice: "The number does not exist or was disconnected; stop sending to it until corrected.", Category: smstrack.CategoryNotMobileOrInvalid, Responsible: smstrack.PartyApplication},
+	"GSM:5":  {Title: "Unidentified subscriber", Description: "The network serving the number could not identify the subscriber.", Advice: "Retry later; if it persists, check the number.", Category: smstrack.CategoryHandsetUnreachable, Responsible: smstrack.PartyCarrier},
+	"GSM:6":  {Title: "Absent subscriber for SMS", Description: "The handset was not reachable for short messages: off, out of coverage or not registered.", Advice: "Retry later; the phone must be on and in coverage.", Category: smstrack.CategoryHandsetUnreachable, Responsible: smstrack.PartyHandset},
+	"GSM:9":  {Title: "Illegal subscriber", Description: "The network refused the subscriber, e.g. after failed authentication.", Advice: "Ask the recipient to contact their carrier.", Category: smstrack.CategoryBlockedOrOptedOut, Responsible: smstrack.PartyCarrier},
+	"GSM:11": {Title: "Teleservice not provisioned", Description: "The subscription does not include short messages.", Advice: "The number cannot take texts; use another channel.", Category: smstrack.CategoryNotMobileOrInvalid, Responsible: smstrack.PartyCarrier},
+	"GSM:12": {Title: "Illegal equipment", Description: "The network barred the handset itself (e.g. a blocked device).", Advice: "Ask the recipient to contact their carrier.", Category: smstrack.CategoryBlockedOrOptedOut, Responsible: smstrack.PartyHandset},
+	"GSM:13": {Title: "Call barred", Description: "Messages to this subscriber are barred, by the subscriber or the operator (e.g. unpaid bills, roaming bars).", Advice: "Do not retry soon; the recipient or their carrier must lift the bar.", Category: smstrack.CategoryBlockedOrOptedOut, Responsible: smstrack.PartyCarrier},
+	"GSM:21": {Title: "Facility not supported", Description: "The visited network does not support the service needed, often when roaming.", Advice: "Retry when the recipient is back on their home network.", Category: smstrack.CategoryHandsetUnreachable, Responsible: smstrack.PartyCarrier},
+	"GSM:27": {Title: "Absent subscriber", Description: "The handset is off or out of coverage.", Advice: "Retry later; most SMSCs retry by themselves within the validity period.", Category: smstrack.CategoryHandsetUnreachable, Responsible: smstrack.PartyHandset},
+	"GSM:31": {Title: "Subscriber busy for MT SMS", Description: "The handset was busy with another message or transaction.", Advice: "Retry shortly.", Category: smstrack.CategoryHandsetUnreachable, Responsible: smstrack.PartyHandset},
+	"GSM:32": {Title: "SM delivery failure", Description: "The handset or its SIM refused the message, often because its memory is full or it cannot take this message type.", Advice: "Ask the recipient to free message storage; retry later.", Category: smstrack.CategoryHandsetUnreachable, Responsible: smstrack.PartyHandset},
+	"GSM:33": {Title: "Message waiting list full", Description: "The network's list of messages waiting for this absent subscriber is full.", Advice: "Retry later, after the handset comes back.", Category: smstrack.CategoryHandsetUnreachable, Responsible: smstrack.PartyCarrier},
+	"GSM:34": {Title: "System failure", Description: "A network element failed while delivering.", Advice: "Retry later; report to the SMSC operator if many numbers are affected.", Category: smstrack.CategoryUnknown, Responsible: smstrack.PartyCarrier},
+	"GSM:35": {Title: "Data missing", Description: "A network request lacked data it needed, a signalling fault between networks.", Advice: "Retry later; report to the SMSC operator if it persists.", Category: smstrack.CategoryUnknown, Responsible: smstrack.PartyCarrier},
+	"GSM:36": {Title: "Unexpected data value", Description: "A network request carried a value the other network did not accept.", Advice: "Report to the SMSC operator with a few message ids.", Category: smstrack.CategoryUnknown, Responsible: smstrack.PartyCarrier},
 
-		// SMPP command statuses of refused submissions.
-		{"ESME_RINVMSGLEN", "Invalid message length", "The SMSC refused the message as too long or with a bad length.", "Check segmenting and encoding before submitting.", smstrack.CategoryUnknown, smstrack.PartyApplication},
-		{"ESME_RSYSERR", "SMSC system error", "The SMSC failed internally while taking the message.", "Retry later; report to the SMSC operator if it persists.", smstrack.CategoryUnknown, smstrack.PartyProvider},
-		{"ESME_RINVSRCADR", "Invalid source address", "The SMSC refused the sender id or number.", "Use a sender id registered and allowed on this route.", smstrack.CategorySenderRegistration, smstrack.PartyApplication},
-		{"ESME_RINVDSTADR", "Invalid destination address", "The SMSC refused the recipient number as malformed or not routable.", "Check the number's format (international, no spaces) and that the route covers its country.", smstrack.CategoryNotMobileOrInvalid, smstrack.PartyApplication},
-		{"ESME_RMSGQFUL", "Message queue full", "The SMSC's queue for this destination or account is full.", "Slow down and retry later.", smstrack.CategoryRateLimited, smstrack.PartyProvider},
-		{"ESME_RINVNUMDESTS", "Invalid number of destinations", "The submission named no or too many recipients.", "Submit one recipient per message, or within the SMSC's limit.", smstrack.CategoryUnknown, smstrack.PartyApplication},
-		{"ESME_RINVESMCLASS", "Invalid esm_class", "The SMSC refused the message's esm_class (message mode or type).", "Check the gateway's SMPP settings for this connection.", smstrack.CategoryUnknown, smstrack.PartyApplication},
-		{"ESME_RSUBMITFAIL", "Submit failed", "The SMSC refused the submission without a more precise reason.", "Check the SMSC's logs or ask its operator.", smstrack.CategoryUnknown, smstrack.PartyProvider},
-		{"ESME_RINVSRCTON", "Invalid source TON", "The sender's type of number does not fit the sender id.", "Use TON 5 for alphanumeric senders and 1 for international numbers.", smstrack.CategorySenderRegistration, smstrack.PartyApplication},
-		{"ESME_RINVSRCNPI", "Invalid source NPI", "The sender's numbering plan indicator was refused.", "Check the gateway's source NPI setting.", smstrack.CategorySenderRegistration, smstrack.PartyApplication},
-		{"ESME_RINVDSTTON", "Invalid destination TON", "The recipient's type of number was refused.", "Send numbers in international format with TON 1.", smstrack.CategoryNotMobileOrInvalid, smstrack.PartyApplication},
-		{"ESME_RINVDSTNPI", "Invalid destination NPI", "The recipient's numbering plan indicator was refused.", "Use NPI 1 (ISDN) for mobile numbers.", smstrack.CategoryNotMobileOrInvalid, smstrack.PartyApplication},
-		{"ESME_RTHROTTLED", "Throttled", "The account exceeded the SMSC's allowed message rate.", "Lower the gateway's sending rate to the agreed throughput.", smstrack.CategoryRateLimited, smstrack.PartyApplication},
-		{"ESME_RINVSCHED", "Invalid scheduled delivery time", "The scheduled delivery time was malformed or in the past.", "Check the schedule time format and the clock.", smstrack.CategoryUnknown, smstrack.PartyApplication},
-		{"ESME_RINVEXPIRY", "Invalid validity period", "The requested validity period was malformed or beyond the SMSC's limit.", "Use a shorter validity period.", smstrack.CategoryUnknown, smstrack.PartyApplication},
-		{"ESME_RX_T_APPN", "Temporary rejection by the SMSC", "An application on the SMSC refused the message for now.", "Retry later.", smstrack.CategoryUnknown, smstrack.PartyProvider},
-		{"ESME_RX_P_APPN", "Permanent rejection by the SMSC", "An application on the SMSC refused the message for good, often for content, routing or account rules.", "Do not retry unchanged; ask the SMSC operator which rule applied.", smstrack.CategoryContentFiltered, smstrack.PartyProvider},
-		{"ESME_RX_R_APPN", "Rejected by the SMSC", "An application on the SMSC rejected the message.", "Ask the SMSC operator which rule applied.", smstrack.CategoryUnknown, smstrack.PartyProvider},
-		{"ESME_RDELIVERYFAILURE", "Delivery failure", "The SMSC could not deliver a data_sm.", "Retry later.", smstrack.CategoryUnknown, smstrack.PartyCarrier},
-		{"ESME_RUNKNOWNERR", "Unknown SMSC error", "The SMSC failed with an error it did not name.", "Retry once; ask the SMSC operator if it persists.", smstrack.CategoryUnknown, smstrack.PartyUnknown},
-	} {
-		c[e.code] = smstrack.ErrorInfo{Code: e.code, Title: e.title, Description: e.description,
-			Category: e.category, Responsible: e.party, Advice: e.advice}
-	}
-	return c
-}()
+	// SMPP command statuses of refused submissions.
+	"ESME_RINVMSGLEN":       {Title: "Invalid message length", Description: "The SMSC refused the message as too long or with a bad length.", Advice: "Check segmenting and encoding before submitting.", Category: smstrack.CategoryUnknown, Responsible: smstrack.PartyApplication},
+	"ESME_RSYSERR":          {Title: "SMSC system error", Description: "The SMSC failed internally while taking the message.", Advice: "Retry later; report to the SMSC operator if it persists.", Category: smstrack.CategoryUnknown, Responsible: smstrack.PartyProvider},
+	"ESME_RINVSRCADR":       {Title: "Invalid source address", Description: "The SMSC refused the sender id or number.", Advice: "Use a sender id registered and allowed on this route.", Category: smstrack.CategorySenderRegistration, Responsible: smstrack.PartyApplication},
+	"ESME_RINVDSTADR":       {Title: "Invalid destination address", Description: "The SMSC refused the recipient number as malformed or not routable.", Advice: "Check the number's format (international, no spaces) and that the route covers its country.", Category: smstrack.CategoryNotMobileOrInvalid, Responsible: smstrack.PartyApplication},
+	"ESME_RMSGQFUL":         {Title: "Message queue full", Description: "The SMSC's queue for this destination or account is full.", Advice: "Slow down and retry later.", Category: smstrack.CategoryRateLimited, Responsible: smstrack.PartyProvider},
+	"ESME_RINVNUMDESTS":     {Title: "Invalid number of destinations", Description: "The submission named no or too many recipients.", Advice: "Submit one recipient per message, or within the SMSC's limit.", Category: smstrack.CategoryUnknown, Responsible: smstrack.PartyApplication},
+	"ESME_RINVESMCLASS":     {Title: "Invalid esm_class", Description: "The SMSC refused the message's esm_class (message mode or type).", Advice: "Check the gateway's SMPP settings for this connection.", Category: smstrack.CategoryUnknown, Responsible: smstrack.PartyApplication},
+	"ESME_RSUBMITFAIL":      {Title: "Submit failed", Description: "The SMSC refused the submission without a more precise reason.", Advice: "Check the SMSC's logs or ask its operator.", Category: smstrack.CategoryUnknown, Responsible: smstrack.PartyProvider},
+	"ESME_RINVSRCTON":       {Title: "Invalid source TON", Description: "The sender's type of number does not fit the sender id.", Advice: "Use TON 5 for alphanumeric senders and 1 for international numbers.", Category: smstrack.CategorySenderRegistration, Responsible: smstrack.PartyApplication},
+	"ESME_RINVSRCNPI":       {Title: "Invalid source NPI", Description: "The sender's numbering plan indicator was refused.", Advice: "Check the gateway's source NPI setting.", Category: smstrack.CategorySenderRegistration, Responsible: smstrack.PartyApplication},
+	"ESME_RINVDSTTON":       {Title: "Invalid destination TON", Description: "The recipient's type of number was refused.", Advice: "Send numbers in international format with TON 1.", Category: smstrack.CategoryNotMobileOrInvalid, Responsible: smstrack.PartyApplication},
+	"ESME_RINVDSTNPI":       {Title: "Invalid destination NPI", Description: "The recipient's numbering plan indicator was refused.", Advice: "Use NPI 1 (ISDN) for mobile numbers.", Category: smstrack.CategoryNotMobileOrInvalid, Responsible: smstrack.PartyApplication},
+	"ESME_RTHROTTLED":       {Title: "Throttled", Description: "The account exceeded the SMSC's allowed message rate.", Advice: "Lower the gateway's sending rate to the agreed throughput.", Category: smstrack.CategoryRateLimited, Responsible: smstrack.PartyApplication},
+	"ESME_RINVSCHED":        {Title: "Invalid scheduled delivery time", Description: "The scheduled delivery time was malformed or in the past.", Advice: "Check the schedule time format and the clock.", Category: smstrack.CategoryUnknown, Responsible: smstrack.PartyApplication},
+	"ESME_RINVEXPIRY":       {Title: "Invalid validity period", Description: "The requested validity period was malformed or beyond the SMSC's limit.", Advice: "Use a shorter validity period.", Category: smstrack.CategoryUnknown, Responsible: smstrack.PartyApplication},
+	"ESME_RX_T_APPN":        {Title: "Temporary rejection by the SMSC", Description: "An application on the SMSC refused the message for now.", Advice: "Retry later.", Category: smstrack.CategoryUnknown, Responsible: smstrack.PartyProvider},
+	"ESME_RX_P_APPN":        {Title: "Permanent rejection by the SMSC", Description: "An application on the SMSC refused the message for good, often for content, routing or account rules.", Advice: "Do not retry unchanged; ask the SMSC operator which rule applied.", Category: smstrack.CategoryContentFiltered, Responsible: smstrack.PartyProvider},
+	"ESME_RX_R_APPN":        {Title: "Rejected by the SMSC", Description: "An application on the SMSC rejected the message.", Advice: "Ask the SMSC operator which rule applied.", Category: smstrack.CategoryUnknown, Responsible: smstrack.PartyProvider},
+	"ESME_RDELIVERYFAILURE": {Title: "Delivery failure", Description: "The SMSC could not deliver a data_sm.", Advice: "Retry later.", Category: smstrack.CategoryUnknown, Responsible: smstrack.PartyCarrier},
+	"ESME_RUNKNOWNERR":      {Title: "Unknown SMSC error", Description: "The SMSC failed with an error it did not name.", Advice: "Retry once; ask the SMSC operator if it persists.", Category: smstrack.CategoryUnknown, Responsible: smstrack.PartyUnknown},
+})

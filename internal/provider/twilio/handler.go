@@ -1,9 +1,7 @@
 package twilio
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"log/slog"
 	"mime"
@@ -14,6 +12,7 @@ import (
 	"time"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider"
 	"github.com/smstrack/smstrack/internal/webhook"
 )
 
@@ -29,19 +28,20 @@ const emptyTwiML = `<?xml version="1.0" encoding="UTF-8"?><Response></Response>`
 // Handler serves Twilio's status callbacks and inbound message webhooks.
 type Handler struct {
 	cfg Config
-	ing smstrack.Ingester
-	rej *webhook.Rejector
-	log *slog.Logger
-	now func() time.Time
+	cb  provider.Callbacks
 }
 
 // NewHandler returns a Handler that verifies requests by cfg, hands events
 // to ing and records malformed requests through rej (which may be nil).
 func NewHandler(cfg Config, ing smstrack.Ingester, rej *webhook.Rejector, log *slog.Logger) *Handler {
-	if log == nil {
-		log = slog.Default()
+	cb := provider.NewCallbacks("twilio", ing, rej, log)
+	cb.IDKey, cb.StoredKey = "message_sid", "message_id"
+	// A storing failure is ours, whatever its code: 5xx, for Twilio to retry.
+	cb.StoreStatus = func(error) int { return http.StatusInternalServerError }
+	if cfg.SkipVerification {
+		cb.Unverified = "accepting a request without checking its signature (SkipVerification is on)"
 	}
-	return &Handler{cfg: cfg, ing: ing, rej: rej, log: log, now: time.Now}
+	return &Handler{cfg: cfg, cb: cb}
 }
 
 // Register adds the Twilio webhook routes to mux.
@@ -66,7 +66,7 @@ func (h *Handler) serveInbound(w http.ResponseWriter, r *http.Request) {
 	h.serve(w, r, inbound, false, func(w http.ResponseWriter, res smstrack.EventResult) {
 		if res.ConversationID != 0 {
 			if c, err := r.Cookie(ConversationCookie); err == nil && c.Value != strconv.FormatInt(res.ConversationID, 10) {
-				h.log.Warn("twilio: conversation cookie disagrees with the number pair; the pair wins",
+				h.cb.Log.Warn("twilio: conversation cookie disagrees with the number pair; the pair wins",
 					"cookie", shorten(c.Value, 24), "conversation_id", res.ConversationID, "message_id", res.MessageID)
 			}
 			http.SetCookie(w, &http.Cookie{Name: ConversationCookie, Value: strconv.FormatInt(res.ConversationID, 10),
@@ -82,80 +82,41 @@ func (h *Handler) serveInbound(w http.ResponseWriter, r *http.Request) {
 // the event keeps of the request.
 type parseFunc func(fields url.Values, payload json.RawMessage, receivedAt time.Time) (*smstrack.EventInput, error)
 
-// serve runs one webhook request: read, decode, authenticate, parse, store,
-// and only then answer 2xx, so Twilio never hears "ok" for a lost event.
+// serve runs one webhook request: decode, authenticate, parse, store, and
+// only then answer 2xx with ok, so Twilio never hears "ok" for a lost event.
 // With relay, a status callback whose URL carries the app's own callback
 // (relay.go) is stored with its relay queued.
-func (h *Handler) serve(w http.ResponseWriter, r *http.Request, parse parseFunc, relay bool, ok func(http.ResponseWriter, smstrack.EventResult)) {
-	receivedAt := h.now().UTC()
-	// Built lazily: a logger with attributes costs allocations that the
-	// common, silent path does not need.
-	log := func() *slog.Logger { return h.log.With("path", r.URL.Path, "remote_addr", r.RemoteAddr) }
-	if h.cfg.SkipVerification {
-		log().Warn("twilio: accepting a request without checking its signature (SkipVerification is on)")
-	}
-
-	body, err := webhook.ReadBody(r, webhook.MaxBody)
-	if err != nil {
-		h.refuse(w, r, log(), body, err)
-		return
-	}
-	fields, payload, isJSON, err := decode(r.Header.Get("Content-Type"), body)
-	if err != nil {
-		h.refuse(w, r, log(), body, err)
-		return
-	}
-	account := strings.TrimSpace(fields.Get("AccountSid"))
-	switch {
-	case account == "":
-		h.refuse(w, r, log(), body, smstrack.FieldError("AccountSid", "missing account id"))
-		return
-	case !validID(account):
-		h.refuse(w, r, log(), body, smstrack.FieldError("AccountSid", "malformed account id %q", shorten(account, 40)))
-		return
-	}
-	if err := h.authenticate(r, account, fields, body, isJSON); err != nil {
-		h.refuse(w, r, log().With("account", account), body, err)
-		return
-	}
-	ev, err := parse(fields, payload, receivedAt)
-	if err != nil {
-		h.refuse(w, r, log(), body, err)
-		return
-	}
-
-	if relay {
-		target, err := relayTarget(r, h.cfg.Accounts[account])
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, parse parseFunc, relay bool, ok provider.AnswerFunc) {
+	h.cb.Serve(w, r, func(c *provider.Call) ([]*smstrack.EventInput, error) {
+		fields, payload, isJSON, err := decode(r.Header.Get("Content-Type"), c.Body)
 		if err != nil {
-			// Twilio's callback is still authentic and kept; only the relay is refused.
-			log().Warn("twilio: not relaying the status callback", "account", account, "err", err)
+			return nil, err
 		}
-		ev.RelayTo = target
-	}
-	res, err := h.ing.Ingest(r.Context(), ev)
-	if err != nil {
-		status := http.StatusInternalServerError
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || r.Context().Err() != nil {
-			status = http.StatusServiceUnavailable
+		account := strings.TrimSpace(fields.Get("AccountSid"))
+		switch {
+		case account == "":
+			return nil, smstrack.FieldError("AccountSid", "missing account id")
+		case !validID(account):
+			return nil, smstrack.FieldError("AccountSid", "malformed account id %q", shorten(account, 40))
 		}
-		log().Error("twilio: storing event", "message_sid", ev.ProviderID, "status", ev.Status, "err", err)
-		webhook.WriteError(w, status, err)
-		return
-	}
-	if h.log.Enabled(r.Context(), slog.LevelDebug) {
-		log().Debug("twilio: event stored", "message_sid", ev.ProviderID, "status", ev.Status,
-			"message_id", res.MessageID, "duplicate", res.Duplicate, "applied", res.Applied)
-	}
-	ok(w, res)
-}
-
-// refuse answers a request we will not store, by the status its error
-// calls for, and keeps a record of it for the operator.
-func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, log *slog.Logger, body []byte, err error) {
-	status := webhook.StatusFor(err)
-	log.Info("twilio: request refused", "status", status, "reason", smstrack.ErrorMessage(err), "field", smstrack.ErrorField(err))
-	h.rej.Record(r, body, err)
-	webhook.WriteError(w, status, err)
+		if err := h.authenticate(r, account, fields, c.Body, isJSON); err != nil {
+			c.LogWith("account", account)
+			return nil, err
+		}
+		ev, err := parse(fields, payload, c.ReceivedAt)
+		if err != nil {
+			return nil, err
+		}
+		if relay {
+			target, err := relayTarget(r, h.cfg.Accounts[account])
+			if err != nil {
+				// Twilio's callback is still authentic and kept; only the relay is refused.
+				c.Log().Warn("twilio: not relaying the status callback", "account", account, "err", err)
+			}
+			ev.RelayTo = target
+		}
+		return []*smstrack.EventInput{ev}, nil
+	}, ok)
 }
 
 // decode reads the body by its content type. Twilio sends forms, and JSON
@@ -222,23 +183,12 @@ func (h *Handler) authenticate(r *http.Request, account string, fields url.Value
 	return nil
 }
 
-// requestURL rebuilds the URL Twilio signed: the public URL when configured
-// (a proxy in front of us changes scheme, host or port), otherwise the
-// request's own scheme and Host, followed by the path and query as sent.
+// requestURL rebuilds the URL Twilio signed (see provider.RequestURL),
+// with the bare "?" of an empty query when one was sent.
 func (h *Handler) requestURL(r *http.Request) string {
-	var b strings.Builder
-	if h.cfg.PublicURL != "" {
-		b.WriteString(strings.TrimRight(h.cfg.PublicURL, "/"))
-	} else {
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		b.WriteString(scheme + "://" + r.Host)
+	u := provider.RequestURL(r, h.cfg.PublicURL)
+	if r.URL.ForceQuery && r.URL.RawQuery == "" {
+		u += "?"
 	}
-	b.WriteString(r.URL.EscapedPath())
-	if r.URL.RawQuery != "" || r.URL.ForceQuery {
-		b.WriteString("?" + r.URL.RawQuery)
-	}
-	return b.String()
+	return u
 }

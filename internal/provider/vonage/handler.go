@@ -1,8 +1,6 @@
 package vonage
 
 import (
-	"context"
-	"errors"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -11,6 +9,7 @@ import (
 	"time"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider"
 	"github.com/smstrack/smstrack/internal/webhook"
 )
 
@@ -31,22 +30,22 @@ var Routes = []string{
 // Handler serves Vonage's delivery receipts and inbound message webhooks.
 type Handler struct {
 	cfg Config
-	ing smstrack.Ingester
-	rej *webhook.Rejector
-	log *slog.Logger
-	now func() time.Time
+	cb  provider.Callbacks
 }
 
 // NewHandler returns a Handler that verifies requests by cfg, hands events
 // to ing and records malformed requests through rej (which may be nil).
 func NewHandler(cfg Config, ing smstrack.Ingester, rej *webhook.Rejector, log *slog.Logger) *Handler {
-	if log == nil {
-		log = slog.Default()
-	}
 	if cfg.MaxAge <= 0 {
 		cfg.MaxAge = DefaultMaxAge
 	}
-	return &Handler{cfg: cfg, ing: ing, rej: rej, log: log, now: time.Now}
+	cb := provider.NewCallbacks("vonage", ing, rej, log)
+	cb.IDKey = "message_id"
+	cb.QueryIsBody = true // a GET webhook's fields are its query
+	if cfg.SkipVerification {
+		cb.Unverified = "accepting a request without checking its signature (SkipVerification is on)"
+	}
+	return &Handler{cfg: cfg, cb: cb}
 }
 
 // Register adds the Vonage webhook routes to mux.
@@ -62,68 +61,28 @@ func (h *Handler) Register(mux *http.ServeMux) {
 // parseFunc reads a request's fields into an event of the account.
 type parseFunc func(fields url.Values, account string, receivedAt time.Time) (*smstrack.EventInput, error)
 
-// serve runs one webhook request: read, decode, authenticate, parse, store,
-// and only then answer 200, so Vonage never hears "ok" for a lost event.
+// serve runs one webhook request: decode, authenticate, parse, store, and
+// only then answer 200 (Vonage retries anything but a 200).
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, parse parseFunc) {
-	now := h.now()
-	receivedAt := now.UTC()
-	log := h.log.With("path", r.URL.Path, "remote_addr", r.RemoteAddr)
-	if h.cfg.SkipVerification {
-		log.Warn("vonage: accepting a request without checking its signature (SkipVerification is on)")
-	}
-
-	body, err := webhook.ReadBody(r, webhook.MaxBody)
-	if err != nil {
-		h.refuse(w, r, log, body, err)
-		return
-	}
-	fields, err := decode(r, body)
-	if err != nil {
-		h.refuse(w, r, log, body, err)
-		return
-	}
-	account, err := h.account(fields)
-	if err != nil {
-		h.refuse(w, r, log, body, err)
-		return
-	}
-	if err := h.authenticate(account, fields, now); err != nil {
-		h.refuse(w, r, log.With("account", account), body, err)
-		return
-	}
-	ev, err := parse(fields, account, receivedAt)
-	if err != nil {
-		h.refuse(w, r, log, body, err)
-		return
-	}
-
-	res, err := h.ing.Ingest(r.Context(), ev)
-	if err != nil {
-		status := webhook.StatusFor(err)
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || r.Context().Err() != nil {
-			status = http.StatusServiceUnavailable
+	h.cb.Serve(w, r, func(c *provider.Call) ([]*smstrack.EventInput, error) {
+		fields, err := decode(r, c.Body)
+		if err != nil {
+			return nil, err
 		}
-		log.Error("vonage: storing event", "message_id", ev.ProviderID, "status", ev.Status, "err", err)
-		webhook.WriteError(w, status, err)
-		return
-	}
-	log.Debug("vonage: event stored", "message_id", ev.ProviderID, "status", ev.Status,
-		"message", res.MessageID, "duplicate", res.Duplicate, "applied", res.Applied)
-	// Vonage retries anything but a 200.
-	w.WriteHeader(http.StatusOK)
-}
-
-// refuse answers a request we will not store, by the status its error
-// calls for, and keeps a record of it for the operator.
-func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, log *slog.Logger, body []byte, err error) {
-	status := webhook.StatusFor(err)
-	log.Info("vonage: request refused", "status", status, "reason", smstrack.ErrorMessage(err), "field", smstrack.ErrorField(err))
-	rec := body
-	if len(rec) == 0 && r.Method == http.MethodGet {
-		rec = []byte(r.URL.RawQuery) // a GET webhook's fields are its query
-	}
-	h.rej.Record(r, rec, err)
-	webhook.WriteError(w, status, err)
+		account, err := h.account(fields)
+		if err != nil {
+			return nil, err
+		}
+		if err := h.authenticate(account, fields, c.ReceivedAt); err != nil {
+			c.LogWith("account", account)
+			return nil, err
+		}
+		ev, err := parse(fields, account, c.ReceivedAt)
+		if err != nil {
+			return nil, err
+		}
+		return []*smstrack.EventInput{ev}, nil
+	}, provider.OK)
 }
 
 // decode reads the webhook's fields: the query of a GET, the body of a POST

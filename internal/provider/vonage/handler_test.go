@@ -38,7 +38,7 @@ func newHarness(t *testing.T, cfg Config) *harness {
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.rej = webhook.NewRejector(h.rec, log)
 	hd := NewHandler(cfg, h.ing, h.rej, log)
-	hd.now = func() time.Time { return now }
+	hd.cb.Now = func() time.Time { return now }
 	hd.Register(h.mux)
 	return h
 }
