@@ -44,11 +44,7 @@ func newSimStack(tb testing.TB, dsn string, configure func(cfg *sim.Config, serv
 	tb.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
+	db := testdb.Open(tb, dsn)
 	accounts := map[string]string{stackSid: stackToken}
 	// The network is made once the server's address is known; the
 	// server finds it through this handler meanwhile.

@@ -36,16 +36,13 @@ func newEnv(t *testing.T, dsn string) *env {
 // committer and logger, and a key to call it with.
 func newEnvWith(t *testing.T, dsn string, options func(*ingest.Committer, *slog.Logger) api.Options) *env {
 	t.Helper()
-	db, err := store.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := testdb.Open(t, dsn)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	c := ingest.NewCommitter(db, log, ingest.Options{Prepare: (&ingest.Preparer{DefaultRegion: "US"}).Prepare})
 	mux := http.NewServeMux()
 	api.New(db, c, log, options(c, log)).Register(mux)
 	srv := httptest.NewServer(mux)
-	t.Cleanup(func() { srv.Close(); c.Close(); db.Close() })
+	t.Cleanup(func() { srv.Close(); c.Close() })
 	secret, prefix, hash := api.GenerateKey()
 	if _, err := db.CreateAPIKey(context.Background(), "test", prefix, hash); err != nil {
 		t.Fatal(err)

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/smstrack/smstrack"
-	"github.com/smstrack/smstrack/internal/store"
 	"github.com/smstrack/smstrack/internal/testdb"
 )
 
@@ -242,11 +241,7 @@ func TestRunStopsWhenTheStoreIsDown(t *testing.T) {
 // the second run stores nothing new.
 func TestImportIsIdempotent(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
-		db, err := store.Open(context.Background(), dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
+		db := testdb.Open(t, dsn)
 		path := filepath.Join(t.TempDir(), "m.csv")
 		writeTwilioCSV(t, path, 2500)
 		for run, wantNew := range []int{2500, 0} {

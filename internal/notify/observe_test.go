@@ -17,7 +17,7 @@ import (
 // TestOnAttemptSeesEveryAttempt: the metrics hook hears of each attempt,
 // with its answer, before the attempt is recorded.
 func TestOnAttemptSeesEveryAttempt(t *testing.T) {
-	db, ctx := openStore(t, testdb.DSN(t, "sqlite")), context.Background()
+	db, ctx := testdb.Open(t, testdb.DSN(t, "sqlite")), context.Background()
 	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}))

@@ -51,7 +51,7 @@ func storeRelayed(t *testing.T, db *store.DB, sid, status, target string) url.Va
 // RequestValidator accepts it, with the same idempotency token each time.
 func TestRelayDelivered(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
-		db := openStore(t, dsn)
+		db := testdb.Open(t, dsn)
 		type request struct {
 			fields    url.Values
 			valid     bool
@@ -126,7 +126,7 @@ func TestRelayRefusals(t *testing.T) {
 		{"provider without a signer", notify.Options{Guard: notify.Guard{AllowPrivate: true}}, "no relay signer"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			db := openStore(t, testdb.DSN(t, "sqlite"))
+			db := testdb.Open(t, testdb.DSN(t, "sqlite"))
 			storeRelayed(t, db, "SMrelay2", "sent", strings.Replace(app.URL, "127.0.0.1", "localhost", 1))
 			recorded := make(chan []smstrack.AttemptResult, 4)
 			c.opts.PollInterval = 10 * time.Millisecond

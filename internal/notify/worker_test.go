@@ -39,16 +39,6 @@ func (s hurriedStore) RecordAttempts(ctx context.Context, rs []smstrack.AttemptR
 	return err
 }
 
-func openStore(t testing.TB, dsn string) *store.DB {
-	t.Helper()
-	db, err := store.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
 var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // run starts the worker and returns a function that stops it and waits.
@@ -64,7 +54,7 @@ func run(w *notify.Worker) (stop func()) {
 // exactly once, always validly signed.
 func TestDeliveryToAFlakyReceiver(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
-		db, ctx := openStore(t, dsn), context.Background()
+		db, ctx := testdb.Open(t, dsn), context.Background()
 		const events = 60
 		var (
 			mu         sync.Mutex
@@ -173,7 +163,7 @@ func TestDeliveryToAFlakyReceiver(t *testing.T) {
 // TestPrivateDestinationRefused checks the guard at connect time: a local
 // receiver is never reached unless allowed, and the attempt says why.
 func TestPrivateDestinationRefused(t *testing.T) {
-	db, ctx := openStore(t, testdb.DSN(t, "sqlite")), context.Background()
+	db, ctx := testdb.Open(t, testdb.DSN(t, "sqlite")), context.Background()
 	var hits int
 	var mu sync.Mutex
 	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -218,7 +208,7 @@ func TestPrivateDestinationRefused(t *testing.T) {
 func BenchmarkDelivery(b *testing.B) {
 	for _, kind := range testdb.Kinds {
 		b.Run(kind, func(b *testing.B) {
-			db, ctx := openStore(b, testdb.DSN(b, kind)), context.Background()
+			db, ctx := testdb.Open(b, testdb.DSN(b, kind)), context.Background()
 			var (
 				mu   sync.Mutex
 				seen = map[string]bool{}
@@ -265,7 +255,7 @@ func BenchmarkDelivery(b *testing.B) {
 // receiver holding either secret verifies the delivery; after it, only
 // the new one does.
 func TestRotationSignsWithBothSecrets(t *testing.T) {
-	db, ctx := openStore(t, testdb.DSN(t, "sqlite")), context.Background()
+	db, ctx := testdb.Open(t, testdb.DSN(t, "sqlite")), context.Background()
 	type got struct {
 		header http.Header
 		body   []byte

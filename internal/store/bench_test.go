@@ -35,10 +35,7 @@ func applySendBatch(ctx context.Context, b *testing.B, db *store.DB, batch []*sm
 func BenchmarkApplyEvents64(b *testing.B) {
 	for _, kind := range testdb.Kinds {
 		b.Run(kind, func(b *testing.B) {
-			db, err := openBench(b, testdb.DSN(b, kind))
-			if err != nil {
-				b.Fatal(err)
-			}
+			db := testdb.Open(b, testdb.DSN(b, kind))
 			ctx := context.Background()
 			batch := make([]*smstrack.EventInput, 64)
 			b.ResetTimer()

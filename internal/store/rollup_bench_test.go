@@ -16,10 +16,7 @@ func BenchmarkRollupOverhead(b *testing.B) {
 	for _, kind := range testdb.Kinds {
 		for _, mode := range []string{"off", "on"} {
 			b.Run(kind+"/rollups-"+mode, func(b *testing.B) {
-				db, err := openBench(b, testdb.DSN(b, kind))
-				if err != nil {
-					b.Fatal(err)
-				}
+				db := testdb.Open(b, testdb.DSN(b, kind))
 				db.SetRollups(mode == "on")
 				ctx := context.Background()
 				batch := make([]*smstrack.EventInput, 64)

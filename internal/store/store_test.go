@@ -16,14 +16,10 @@ import (
 
 var t0 = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 
+// open is the store on dsn, closed when t ends.
 func open(t *testing.T, dsn string) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatalf("open: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return testdb.Open(t, dsn)
 }
 
 // callback builds a webhook event for message sid with the given status.
@@ -329,12 +325,4 @@ func TestPartsAreKept(t *testing.T) {
 			t.Errorf("carrier filter: %v %d", err, len(list))
 		}
 	})
-}
-
-func openBench(b *testing.B, dsn string) (*store.DB, error) {
-	db, err := store.Open(context.Background(), dsn)
-	if err == nil {
-		b.Cleanup(func() { db.Close() })
-	}
-	return db, err
 }
