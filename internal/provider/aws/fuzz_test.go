@@ -82,7 +82,7 @@ func FuzzHandler(f *testing.F) {
 		cfg.AllowHost = func(host string) bool { return host == testHost }
 		h := newHarness(t, s, cfg)
 		w := h.post(body)
-		stored := len(h.ing.Events())
+		stored := len(h.Ing.Events())
 		switch {
 		case w.Code == 200:
 			env, err := ParseEnvelope([]byte(body))

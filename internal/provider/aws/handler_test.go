@@ -1,7 +1,6 @@
 package aws
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider/providertest"
 )
 
 func TestHandler(t *testing.T) {
@@ -173,37 +173,10 @@ func TestHandler(t *testing.T) {
 			}
 			before := s.confirmed.Load()
 			h := newHarness(t, s, cfg)
-			h.ing.Err = tt.ingErr
-			w := h.post(tt.body())
-			if w.Code != tt.wantStatus {
-				t.Fatalf("status %d (%s), want %d", w.Code, w.Body, tt.wantStatus)
-			}
-			evs := h.ing.Events()
-			if tt.wantEvent != "" {
-				if len(evs) != 1 || evs[0].Status != tt.wantEvent {
-					t.Fatalf("stored %v, want one %s event", evs, tt.wantEvent)
-				}
-			} else if len(evs) != 0 {
-				t.Fatalf("stored %d events, want none", len(evs))
-			}
+			h.Run(t, providertest.Case{Req: func() *http.Request { return h.request(tt.body()) }, IngErr: tt.ingErr,
+				WantStatus: tt.wantStatus, WantEvents: providertest.One(tt.wantEvent), WantField: tt.wantField})
 			if got := s.confirmed.Load() - before; got != tt.confirmed {
 				t.Errorf("confirmed %d times, want %d", got, tt.confirmed)
-			}
-			if w.Code >= 400 {
-				var e struct{ Error, Field string }
-				if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Error == "" {
-					t.Errorf("error body %q is not the JSON error", w.Body)
-				}
-			}
-			recs := h.rec.All()
-			if tt.wantField == "-" {
-				if len(recs) != 0 {
-					t.Errorf("recorded %+v, want nothing", recs)
-				}
-				return
-			}
-			if len(recs) != 1 || recs[0].Field != tt.wantField {
-				t.Fatalf("recorded %+v, want one refusal on field %q", recs, tt.wantField)
 			}
 		})
 	}
@@ -229,7 +202,7 @@ func TestAccount(t *testing.T) {
 		cfg.Account = tt.label
 		h := newHarness(t, s, cfg)
 		h.post(s.notification(eventRecord("TEXT_DELIVERED")).body())
-		evs := h.ing.Events()
+		evs := h.Ing.Events()
 		if len(evs) != 1 || evs[0].Account != tt.want {
 			t.Errorf("label %q: events %+v, want account %q", tt.label, evs, tt.want)
 		}

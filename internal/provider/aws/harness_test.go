@@ -1,7 +1,6 @@
 package aws
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -12,7 +11,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
-	"log/slog"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -22,8 +20,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/smstrack/smstrack/internal/webhook"
-	"github.com/smstrack/smstrack/internal/webhook/webhooktest"
+	"github.com/smstrack/smstrack/internal/provider/providertest"
 )
 
 var receivedAt = time.Date(2026, 3, 14, 15, 31, 0, 0, time.UTC)
@@ -157,10 +154,7 @@ func eventRecord(eventType string, kv ...string) string {
 }
 
 type harness struct {
-	mux *http.ServeMux
-	ing *webhooktest.Ingester
-	rec *webhooktest.Rejections
-	rej *webhook.Rejector
+	*providertest.Harness
 	sns *signer
 }
 
@@ -175,22 +169,20 @@ func testConfig(s *signer) Config {
 
 func newHarness(t testing.TB, s *signer, cfg Config) *harness {
 	t.Helper()
-	h := &harness{mux: http.NewServeMux(), ing: &webhooktest.Ingester{}, rec: &webhooktest.Rejections{}, sns: s}
-	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
-	h.rej = webhook.NewRejector(h.rec, log)
-	hd := NewHandler(cfg, h.ing, h.rej, log)
-	hd.cb.Now = func() time.Time { return receivedAt }
-	hd.ver.now = hd.cb.Now
-	hd.Register(h.mux)
-	return h
+	return &harness{sns: s, Harness: providertest.New(t, receivedAt, func(w providertest.Wiring) {
+		hd := NewHandler(cfg, w.Ing, w.Rej, w.Log)
+		hd.cb.Now = w.Now
+		hd.ver.now = w.Now
+		hd.Register(w.Mux)
+	})}
 }
 
-func (h *harness) post(body string) *httptest.ResponseRecorder {
+// request is an SNS notification as SNS posts it.
+func (h *harness) request(body string) *http.Request {
 	r := httptest.NewRequest(http.MethodPost, Path, strings.NewReader(body))
 	r.Header.Set("Content-Type", "text/plain; charset=UTF-8")
 	r.Header.Set("x-amz-sns-message-type", "Notification")
-	w := httptest.NewRecorder()
-	h.mux.ServeHTTP(w, r)
-	h.rej.Wait()
-	return w
+	return r
 }
+
+func (h *harness) post(body string) *httptest.ResponseRecorder { return h.Do(h.request(body)) }

@@ -99,9 +99,9 @@ func FuzzHandler(f *testing.F) {
 			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		}
 		w := httptest.NewRecorder()
-		h.mux.ServeHTTP(w, r)
-		h.rej.Wait()
-		stored := len(h.ing.Events())
+		h.Mux.ServeHTTP(w, r)
+		h.Rej.Wait()
+		stored := len(h.Ing.Events())
 		switch {
 		case w.Code == http.StatusOK:
 			if stored != 1 || w.Body.String() != Ack {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider/providertest"
 )
 
 func TestParseAccounts(t *testing.T) {
@@ -36,27 +37,7 @@ func TestParseAccounts(t *testing.T) {
 }
 
 func TestCatalog(t *testing.T) {
-	categories := map[smstrack.ErrorCategory]bool{
-		smstrack.CategoryHandsetUnreachable: true, smstrack.CategoryNotMobileOrInvalid: true,
-		smstrack.CategoryBlockedOrOptedOut: true, smstrack.CategoryContentFiltered: true,
-		smstrack.CategoryRateLimited: true, smstrack.CategorySenderRegistration: true,
-		smstrack.CategoryAccountOrBilling: true, smstrack.CategoryExpired: true, smstrack.CategoryUnknown: true,
-	}
-	parties := map[smstrack.Party]bool{
-		smstrack.PartyApplication: true, smstrack.PartyProvider: true, smstrack.PartyCarrier: true,
-		smstrack.PartyHandset: true, smstrack.PartyUnknown: true,
-	}
-	for _, code := range []string{"10", "20", "30", "40", "50", "60", "70", "80", "90", "100", "110", "200", "201", "450", "900", "1000"} {
-		info, ok := catalog.Explain(code)
-		if !ok {
-			t.Errorf("code %s missing", code)
-			continue
-		}
-		if info.Code != code || info.Title == "" || info.Description == "" || info.Advice == "" ||
-			!categories[info.Category] || !parties[info.Responsible] {
-			t.Errorf("code %s: incomplete or invalid %+v", code, info)
-		}
-	}
+	providertest.CheckCatalog(t, Provider, catalog, len(catalog), []string{"10", "20", "30", "40", "50", "60", "70", "80", "90", "100", "110", "200", "201", "450", "900", "1000"})
 	if got := smstrack.ExplainError(Provider, "80"); got == nil || got.Category != smstrack.CategoryHandsetUnreachable {
 		t.Errorf("ExplainError(plivo, 80) = %+v", got)
 	}

@@ -1,21 +1,16 @@
 package plivo
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/smstrack/smstrack"
-	"github.com/smstrack/smstrack/internal/webhook"
-	"github.com/smstrack/smstrack/internal/webhook/webhooktest"
+	"github.com/smstrack/smstrack/internal/provider/providertest"
 )
 
 const (
@@ -25,30 +20,12 @@ const (
 	site         = "https://track.example.com"
 )
 
-type harness struct {
-	mux  *http.ServeMux
-	ing  *webhooktest.Ingester
-	rec  *webhooktest.Rejections
-	rej  *webhook.Rejector
-	logs *bytes.Buffer
-}
-
-func newHarness(t *testing.T, cfg Config) *harness {
-	t.Helper()
-	h := &harness{mux: http.NewServeMux(), ing: &webhooktest.Ingester{}, rec: &webhooktest.Rejections{}, logs: &bytes.Buffer{}}
-	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h.rej = webhook.NewRejector(h.rec, log)
-	hd := NewHandler(cfg, h.ing, h.rej, log)
-	hd.cb.Now = func() time.Time { return receivedAt }
-	hd.Register(h.mux)
-	return h
-}
-
-func (h *harness) do(r *http.Request) *httptest.ResponseRecorder {
-	w := httptest.NewRecorder()
-	h.mux.ServeHTTP(w, r)
-	h.rej.Wait()
-	return w
+func newHarness(t *testing.T, cfg Config) *providertest.Harness {
+	return providertest.New(t, receivedAt, func(w providertest.Wiring) {
+		hd := NewHandler(cfg, w.Ing, w.Rej, w.Log)
+		hd.cb.Now = w.Now
+		hd.Register(w.Mux)
+	})
 }
 
 // post builds a form POST to site+target signed with token ("" for none).
@@ -217,11 +194,11 @@ func TestHandler(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, tt.cfg)
-			w := h.do(tt.req(t))
+			w := h.Do(tt.req(t))
 			if w.Code != tt.wantStatus {
 				t.Fatalf("status %d (%s), want %d", w.Code, w.Body, tt.wantStatus)
 			}
-			evs, recs := h.ing.Events(), h.rec.All()
+			evs, recs := h.Ing.Events(), h.Rec.All()
 			if tt.wantField == "-" {
 				if len(evs) != 1 || evs[0].Status != tt.wantEvent || evs[0].Account != tt.wantAccount {
 					t.Fatalf("stored %+v, want one %q event of %s", evs, tt.wantEvent, tt.wantAccount)
@@ -237,17 +214,14 @@ func TestHandler(t *testing.T) {
 			if len(evs) != 0 {
 				t.Errorf("stored %d events for a refused request", len(evs))
 			}
-			var e struct{ Error, Field string }
-			if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Error == "" {
-				t.Fatalf("body %q is not a JSON error", w.Body)
-			}
+			e := providertest.ErrorBody(t, w)
 			if tt.wantField != "" && e.Field != tt.wantField {
 				t.Errorf("error field %q (%s), want %q", e.Field, e.Error, tt.wantField)
 			}
 			if len(recs) != 1 {
 				t.Errorf("recorded %d rejections, want 1", len(recs))
 			}
-			if strings.Contains(w.Body.String(), testToken) || strings.Contains(h.logs.String(), testToken) {
+			if strings.Contains(w.Body.String(), testToken) || strings.Contains(h.Logs.String(), testToken) {
 				t.Error("the auth token leaked")
 			}
 		})
@@ -261,7 +235,7 @@ func TestHandlerPublicURL(t *testing.T) {
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	r.Header.Set(NonceHeader, "1")
 	r.Header.Set(SignatureHeader, Sign(testToken, http.MethodPost, "https://sms.example.org"+StatusPath, "1", form))
-	if w := h.do(r); w.Code != http.StatusOK {
+	if w := h.Do(r); w.Code != http.StatusOK {
 		t.Fatalf("status %d (%s), want 200", w.Code, w.Body)
 	}
 }
@@ -275,8 +249,8 @@ func TestHandlerIngestFailure(t *testing.T) {
 		{context.Canceled, http.StatusServiceUnavailable},
 	} {
 		h := newHarness(t, Config{Accounts: map[string]string{testAccount: testToken}})
-		h.ing.Err = tt.err
-		if w := h.do(post(StatusPath, mustForm(t, statusForm), testToken)); w.Code != tt.want {
+		h.Ing.Err = tt.err
+		if w := h.Do(post(StatusPath, mustForm(t, statusForm), testToken)); w.Code != tt.want {
 			t.Errorf("Ingest error %v: status %d, want %d", tt.err, w.Code, tt.want)
 		}
 	}

@@ -1,49 +1,26 @@
 package sinch
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/smstrack/smstrack"
-	"github.com/smstrack/smstrack/internal/webhook"
-	"github.com/smstrack/smstrack/internal/webhook/webhooktest"
+	"github.com/smstrack/smstrack/internal/provider/providertest"
 )
 
-type harness struct {
-	mux  *http.ServeMux
-	ing  *webhooktest.Ingester
-	rec  *webhooktest.Rejections
-	rej  *webhook.Rejector
-	logs *bytes.Buffer
-}
-
-func newHarness(t *testing.T, cfg Config) *harness {
-	t.Helper()
-	h := &harness{mux: http.NewServeMux(), ing: &webhooktest.Ingester{}, rec: &webhooktest.Rejections{}, logs: &bytes.Buffer{}}
-	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h.rej = webhook.NewRejector(h.rec, log)
-	hd := NewHandler(cfg, h.ing, h.rej, log)
-	hd.cb.Now = func() time.Time { return receivedAt }
-	hd.Register(h.mux)
-	return h
-}
-
-func (h *harness) do(r *http.Request) *httptest.ResponseRecorder {
-	w := httptest.NewRecorder()
-	h.mux.ServeHTTP(w, r)
-	h.rej.Wait()
-	return w
+func newHarness(t *testing.T, cfg Config) *providertest.Harness {
+	return providertest.New(t, receivedAt, func(w providertest.Wiring) {
+		hd := NewHandler(cfg, w.Ing, w.Rej, w.Log)
+		hd.cb.Now = w.Now
+		hd.Register(w.Mux)
+	})
 }
 
 // signedRequest is a callback as Sinch sends it, signed at ts and with
@@ -128,34 +105,8 @@ func TestHandler(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, tt.cfg)
-			h.ing.Err = tt.ingErr
-			w := h.do(tt.req())
-			if w.Code != tt.wantStatus {
-				t.Fatalf("status %d (%s), want %d", w.Code, w.Body, tt.wantStatus)
-			}
-			if w.Code != http.StatusOK {
-				var e struct{ Error, Field string }
-				if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Error == "" {
-					t.Errorf("error body %q is not a JSON error", w.Body)
-				}
-			}
-			var got []smstrack.Status
-			for _, ev := range h.ing.Events() {
-				got = append(got, ev.Status)
-			}
-			if !slices.Equal(got, tt.wantEvents) {
-				t.Errorf("stored %v, want %v", got, tt.wantEvents)
-			}
-			recs := h.rec.All()
-			switch {
-			case tt.wantField == "-" && len(recs) != 0:
-				t.Errorf("recorded %+v, want nothing", recs)
-			case tt.wantField != "-" && len(recs) != 1:
-				t.Errorf("recorded %d rejections, want 1", len(recs))
-			case tt.wantField != "-" && recs[0].Field != tt.wantField:
-				t.Errorf("recorded field %q, want %q", recs[0].Field, tt.wantField)
-			}
-			if tt.cfg.SkipVerification && !strings.Contains(h.logs.String(), "without checking") {
+			h.Run(t, providertest.Case{Req: tt.req, IngErr: tt.ingErr, WantStatus: tt.wantStatus, WantEvents: tt.wantEvents, WantField: tt.wantField})
+			if tt.cfg.SkipVerification && !strings.Contains(h.Logs.String(), "without checking") {
 				t.Error("no warning logged with verification off")
 			}
 		})
@@ -167,7 +118,7 @@ func httpBody(s string) io.ReadCloser { return io.NopCloser(strings.NewReader(s)
 // Only POST is served.
 func TestHandlerMethods(t *testing.T) {
 	h := newHarness(t, Config{ServicePlanID: testPlan, Secret: testSecret})
-	w := h.do(httptest.NewRequest(http.MethodGet, Path, nil))
+	w := h.Do(httptest.NewRequest(http.MethodGet, Path, nil))
 	if w.Code != http.StatusMethodNotAllowed {
 		t.Errorf("GET %s = %d, want 405", Path, w.Code)
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider/providertest"
 )
 
 func TestWordStatus(t *testing.T) {
@@ -232,23 +233,8 @@ func TestCommandStatus(t *testing.T) {
 }
 
 func TestCatalog(t *testing.T) {
-	categories := map[smstrack.ErrorCategory]bool{
-		smstrack.CategoryHandsetUnreachable: true, smstrack.CategoryNotMobileOrInvalid: true,
-		smstrack.CategoryBlockedOrOptedOut: true, smstrack.CategoryContentFiltered: true,
-		smstrack.CategoryRateLimited: true, smstrack.CategorySenderRegistration: true,
-		smstrack.CategoryAccountOrBilling: true, smstrack.CategoryExpired: true, smstrack.CategoryUnknown: true,
-	}
-	parties := map[smstrack.Party]bool{
-		smstrack.PartyApplication: true, smstrack.PartyProvider: true, smstrack.PartyCarrier: true,
-		smstrack.PartyHandset: true, smstrack.PartyUnknown: true,
-	}
 	for code, info := range catalog {
-		if info.Code != code || info.Title == "" || info.Description == "" || info.Advice == "" {
-			t.Errorf("%s: incomplete %+v", code, info)
-		}
-		if !categories[info.Category] || !parties[info.Responsible] {
-			t.Errorf("%s: category %q / party %q not smstrack's", code, info.Category, info.Responsible)
-		}
+		providertest.CheckInfo(t, code, info)
 	}
 	// Every state kept as a code is explained, and names match any case.
 	for _, w := range []string{"EXPIRED", "DELETED", "UNDELIV", "UNKNOWN", "REJECTD", "SKIPPED", "FAILED", "gsm:27", "esme_rinvdstadr"} {

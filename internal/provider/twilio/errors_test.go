@@ -4,61 +4,20 @@ import (
 	"testing"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider/providertest"
 )
 
 func TestErrorCatalog(t *testing.T) {
-	codes := []string{
+	providertest.CheckCatalog(t, Provider, catalog, len(catalog), []string{
 		"30001", "30002", "30003", "30004", "30005", "30006", "30007", "30008", "30009", "30010",
 		"30022", "30023", "30024", "30027", "30032", "30033", "30034", "30035", "30036",
 		"21211", "21408", "21610", "21612", "21614", "21617", "14107",
-	}
-	categories := map[smstrack.ErrorCategory]bool{
-		smstrack.CategoryHandsetUnreachable: true, smstrack.CategoryNotMobileOrInvalid: true,
-		smstrack.CategoryBlockedOrOptedOut: true, smstrack.CategoryContentFiltered: true,
-		smstrack.CategoryRateLimited: true, smstrack.CategorySenderRegistration: true,
-		smstrack.CategoryAccountOrBilling: true, smstrack.CategoryExpired: true, smstrack.CategoryUnknown: true,
-	}
-	parties := map[smstrack.Party]bool{
-		smstrack.PartyApplication: true, smstrack.PartyProvider: true, smstrack.PartyCarrier: true,
-		smstrack.PartyHandset: true, smstrack.PartyUnknown: true,
-	}
-	for _, code := range codes {
-		info := smstrack.ExplainError("twilio", code)
-		switch {
-		case info == nil:
-			t.Errorf("%s: no explanation", code)
-			continue
-		case info.Code != code:
-			t.Errorf("%s: explained as code %q", code, info.Code)
-		case info.Title == "" || info.Title == "Unknown error" && code != "30008":
-			t.Errorf("%s: title %q, want the catalogue's", code, info.Title)
-		case info.Description == "" || info.Advice == "":
-			t.Errorf("%s: description %q, advice %q: want both", code, info.Description, info.Advice)
-		}
-		if !categories[info.Category] {
-			t.Errorf("%s: category %q is not one of smstrack's", code, info.Category)
-		}
-		if !parties[info.Responsible] {
-			t.Errorf("%s: party %q is not one of smstrack's", code, info.Responsible)
-		}
-	}
-	if len(catalog) != len(codes) {
-		t.Errorf("catalogue has %d codes, test lists %d: keep them in step", len(catalog), len(codes))
-	}
+	})
 }
 
 func TestErrorCatalogUnknownCodes(t *testing.T) {
-	tests := []string{"99999", "30011", "abc", "3000 3"}
-	for _, code := range tests {
-		info := smstrack.ExplainError("twilio", code)
-		if info == nil {
-			t.Fatalf("ExplainError(%q) = nil, want an unknown-category explanation", code)
-		}
-		if info.Category != smstrack.CategoryUnknown || info.Responsible != smstrack.PartyUnknown || info.Code != code {
-			t.Errorf("ExplainError(%q) = %+v, want category and party unknown", code, info)
-		}
-	}
-	if info := smstrack.ExplainError("twilio", ""); info != nil {
+	providertest.CheckUnknown(t, Provider, "99999", "30011", "abc", "3000 3")
+	if info := smstrack.ExplainError(Provider, ""); info != nil {
 		t.Errorf("ExplainError(\"\") = %+v, want nil", info)
 	}
 }

@@ -215,8 +215,8 @@ func FuzzHandler(f *testing.F) {
 		}
 		r := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
 		r.Header.Set("Content-Type", contentType)
-		w := h.do(r)
-		stored := len(h.ing.Events())
+		w := h.Do(r)
+		stored := len(h.Ing.Events())
 		switch {
 		case w.Code < 300:
 			if stored != 1 {

@@ -1,53 +1,30 @@
 package twilio
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/tls"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider/providertest"
 	"github.com/smstrack/smstrack/internal/webhook"
-	"github.com/smstrack/smstrack/internal/webhook/webhooktest"
 )
 
 const testToken = "12345678901234567890123456789012"
 
-type harness struct {
-	mux  *http.ServeMux
-	ing  *webhooktest.Ingester
-	rec  *webhooktest.Rejections
-	rej  *webhook.Rejector
-	logs *bytes.Buffer
-}
-
-func newHarness(t *testing.T, cfg Config) *harness {
-	t.Helper()
-	h := &harness{mux: http.NewServeMux(), ing: &webhooktest.Ingester{}, rec: &webhooktest.Rejections{}, logs: &bytes.Buffer{}}
-	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h.rej = webhook.NewRejector(h.rec, log)
-	hd := NewHandler(cfg, h.ing, h.rej, log)
-	hd.cb.Now = func() time.Time { return receivedAt }
-	hd.Register(h.mux)
-	return h
-}
-
-// do serves one request and waits for any rejection record to be written.
-func (h *harness) do(r *http.Request) *httptest.ResponseRecorder {
-	w := httptest.NewRecorder()
-	h.mux.ServeHTTP(w, r)
-	h.rej.Wait()
-	return w
+func newHarness(t *testing.T, cfg Config) *providertest.Harness {
+	return providertest.New(t, receivedAt, func(w providertest.Wiring) {
+		hd := NewHandler(cfg, w.Ing, w.Rej, w.Log)
+		hd.cb.Now = w.Now
+		hd.Register(w.Mux)
+	})
 }
 
 // formRequest builds a signed form request as Twilio sends it to
@@ -281,45 +258,14 @@ func TestHandler(t *testing.T) {
 				c = cfg
 			}
 			h := newHarness(t, c)
-			w := h.do(tt.req(t))
-
-			if w.Code != tt.wantStatus {
-				t.Fatalf("status = %d, want %d; body %s", w.Code, tt.wantStatus, w.Body)
-			}
+			w := h.Run(t, providertest.Case{Req: func() *http.Request { return tt.req(t) }, WantStatus: tt.wantStatus,
+				WantEvents: providertest.One(tt.wantEvent), WantField: tt.wantField})
 			if tt.wantBody != "" {
 				if got := strings.TrimSpace(w.Body.String()); got != tt.wantBody {
 					t.Errorf("body = %s, want %s", got, tt.wantBody)
 				}
 			}
-			if w.Code >= 400 {
-				var e struct{ Error, Field string }
-				if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Error == "" {
-					t.Errorf("error body %s is not {\"error\":...}: %v", w.Body, err)
-				}
-			}
-
-			events := h.ing.Events()
-			switch {
-			case tt.wantEvent == "" && len(events) != 0:
-				t.Errorf("stored %d events, want none", len(events))
-			case tt.wantEvent != "" && (len(events) != 1 || events[0].Status != tt.wantEvent):
-				t.Errorf("stored %v, want one %s event", events, tt.wantEvent)
-			}
-
-			recs := h.rec.All()
-			if tt.wantField == "-" {
-				if len(recs) != 0 {
-					t.Errorf("recorded %d rejections, want none: %+v", len(recs), recs)
-				}
-				return
-			}
-			if len(recs) != 1 {
-				t.Fatalf("recorded %d rejections, want 1", len(recs))
-			}
-			if recs[0].Field != tt.wantField {
-				t.Errorf("recorded field %q, want %q (reason %q)", recs[0].Field, tt.wantField, recs[0].Reason)
-			}
-			if recs[0].Path == "" || recs[0].Reason == "" {
+			if recs := h.Rec.All(); len(recs) == 1 && (recs[0].Path == "" || recs[0].Reason == "") {
 				t.Errorf("recorded %+v, want path and reason", recs[0])
 			}
 		})
@@ -328,16 +274,16 @@ func TestHandler(t *testing.T) {
 
 func TestHandlerResponses(t *testing.T) {
 	h := newHarness(t, Config{Accounts: map[string]string{testAccount: testToken}})
-	w := h.do(formRequest(t, InboundPath, inboundMMSForm, testToken))
+	w := h.Do(formRequest(t, InboundPath, inboundMMSForm, testToken))
 	if got := w.Header().Get("Content-Type"); got != "text/xml" {
 		t.Errorf("inbound Content-Type = %q, want text/xml", got)
 	}
-	w = h.do(formRequest(t, StatusPath, deliveredForm, testToken))
+	w = h.Do(formRequest(t, StatusPath, deliveredForm, testToken))
 	if w.Body.Len() != 0 {
 		t.Errorf("status callback answer body = %q, want empty", w.Body)
 	}
 	r := httptest.NewRequest(http.MethodGet, StatusPath, nil)
-	if w := h.do(r); w.Code != http.StatusMethodNotAllowed {
+	if w := h.Do(r); w.Code != http.StatusMethodNotAllowed {
 		t.Errorf("GET status = %d, want 405", w.Code)
 	}
 }
@@ -355,15 +301,15 @@ func TestHandlerIngestErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, Config{Accounts: map[string]string{testAccount: testToken}})
-			h.ing.Err = tt.err
-			w := h.do(formRequest(t, StatusPath, deliveredForm, testToken))
+			h.Ing.Err = tt.err
+			w := h.Do(formRequest(t, StatusPath, deliveredForm, testToken))
 			if w.Code != tt.want {
 				t.Errorf("status = %d, want %d", w.Code, tt.want)
 			}
 			if strings.Contains(w.Body.String(), "database") {
 				t.Errorf("body %s leaks the internal error", w.Body)
 			}
-			if n := len(h.rec.All()); n != 0 {
+			if n := len(h.Rec.All()); n != 0 {
 				t.Errorf("recorded %d rejections for a store failure, want none", n)
 			}
 		})
@@ -373,9 +319,9 @@ func TestHandlerIngestErrors(t *testing.T) {
 func TestSkipVerificationWarnsEveryRequest(t *testing.T) {
 	h := newHarness(t, Config{SkipVerification: true})
 	for range 3 {
-		h.do(formRequest(t, StatusPath, deliveredForm, ""))
+		h.Do(formRequest(t, StatusPath, deliveredForm, ""))
 	}
-	if got := strings.Count(h.logs.String(), "SkipVerification is on"); got != 3 {
+	if got := strings.Count(h.Logs.String(), "SkipVerification is on"); got != 3 {
 		t.Errorf("%d warnings for 3 requests, want 3", got)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,39 +14,20 @@ import (
 	"time"
 
 	"github.com/smstrack/smstrack"
-	"github.com/smstrack/smstrack/internal/webhook"
-	"github.com/smstrack/smstrack/internal/webhook/webhooktest"
+	"github.com/smstrack/smstrack/internal/provider/providertest"
 )
 
 const testSecret = "vonage-signature-secret"
 
-type harness struct {
-	mux  *http.ServeMux
-	ing  *webhooktest.Ingester
-	rec  *webhooktest.Rejections
-	rej  *webhook.Rejector
-	logs *bytes.Buffer
-}
-
 // now is the handler's clock in these tests; signed webhooks carry it.
 var now = time.Unix(1540469430, 0)
 
-func newHarness(t *testing.T, cfg Config) *harness {
-	t.Helper()
-	h := &harness{mux: http.NewServeMux(), ing: &webhooktest.Ingester{}, rec: &webhooktest.Rejections{}, logs: &bytes.Buffer{}}
-	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h.rej = webhook.NewRejector(h.rec, log)
-	hd := NewHandler(cfg, h.ing, h.rej, log)
-	hd.cb.Now = func() time.Time { return now }
-	hd.Register(h.mux)
-	return h
-}
-
-func (h *harness) do(r *http.Request) *httptest.ResponseRecorder {
-	w := httptest.NewRecorder()
-	h.mux.ServeHTTP(w, r)
-	h.rej.Wait()
-	return w
+func newHarness(t *testing.T, cfg Config) *providertest.Harness {
+	return providertest.New(t, now, func(w providertest.Wiring) {
+		hd := NewHandler(cfg, w.Ing, w.Rej, w.Log)
+		hd.cb.Now = w.Now
+		hd.Register(w.Mux)
+	})
 }
 
 // signed adds timestamp, nonce and sig to form as Vonage does.
@@ -221,11 +201,11 @@ func TestHandler(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, tt.cfg)
-			w := h.do(tt.req(t))
+			w := h.Do(tt.req(t))
 			if w.Code != tt.wantStatus {
 				t.Fatalf("status %d (%s), want %d", w.Code, w.Body, tt.wantStatus)
 			}
-			evs, recs := h.ing.Events(), h.rec.All()
+			evs, recs := h.Ing.Events(), h.Rec.All()
 			if tt.wantField == "-" {
 				if len(evs) != 1 || evs[0].Status != tt.wantEvent || evs[0].Provider != Provider {
 					t.Fatalf("stored %+v, want one %q event", evs, tt.wantEvent)
@@ -238,10 +218,7 @@ func TestHandler(t *testing.T) {
 			if len(evs) != 0 {
 				t.Errorf("stored %d events for a refused request", len(evs))
 			}
-			var e struct{ Error, Field string }
-			if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Error == "" {
-				t.Fatalf("body %q is not a JSON error", w.Body)
-			}
+			e := providertest.ErrorBody(t, w)
 			if tt.wantField != "" && e.Field != tt.wantField {
 				t.Errorf("error field %q (%s), want %q", e.Field, e.Error, tt.wantField)
 			}
@@ -250,7 +227,7 @@ func TestHandler(t *testing.T) {
 			} else if r := recs[0]; r.Method == http.MethodGet && r.Body == "" {
 				t.Errorf("a refused GET was recorded without its query")
 			}
-			if strings.Contains(w.Body.String(), testSecret) || strings.Contains(h.logs.String(), testSecret) {
+			if strings.Contains(w.Body.String(), testSecret) || strings.Contains(h.Logs.String(), testSecret) {
 				t.Error("the signature secret leaked into the answer or the log")
 			}
 		})
@@ -266,8 +243,8 @@ func TestHandlerIngestFailure(t *testing.T) {
 		{context.DeadlineExceeded, http.StatusServiceUnavailable},
 	} {
 		h := newHarness(t, Config{Accounts: map[string]Account{testKey: {}}})
-		h.ing.Err = tt.err
-		if w := h.do(get(StatusPath, mustForm(t, receiptForm))); w.Code != tt.want {
+		h.Ing.Err = tt.err
+		if w := h.Do(get(StatusPath, mustForm(t, receiptForm))); w.Code != tt.want {
 			t.Errorf("Ingest error %v: status %d, want %d", tt.err, w.Code, tt.want)
 		}
 	}
@@ -275,8 +252,8 @@ func TestHandlerIngestFailure(t *testing.T) {
 
 func TestHandlerWarnsWhenSkipping(t *testing.T) {
 	h := newHarness(t, Config{SkipVerification: true})
-	h.do(get(StatusPath, mustForm(t, receiptForm)))
-	if !strings.Contains(h.logs.String(), "level=WARN") {
-		t.Errorf("no warning logged with verification off:\n%s", h.logs)
+	h.Do(get(StatusPath, mustForm(t, receiptForm)))
+	if !strings.Contains(h.Logs.String(), "level=WARN") {
+		t.Errorf("no warning logged with verification off:\n%s", h.Logs)
 	}
 }
