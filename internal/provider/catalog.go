@@ -50,3 +50,10 @@ func (c FoldedCatalog) Explain(code string) (smstrack.ErrorInfo, bool) {
 	}
 	return info, ok
 }
+
+// Register makes c the catalogue of the named provider for
+// smstrack.ExplainError, and returns it.
+func Register[C smstrack.ErrorCatalog](name string, c C) C {
+	smstrack.RegisterErrorCatalog(name, c)
+	return c
+}

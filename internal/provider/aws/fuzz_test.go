@@ -6,9 +6,9 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider/providertest"
 )
 
 // Fuzz targets for everything that reads outside input. Their seeds run as
@@ -27,18 +27,7 @@ func FuzzParseMessage(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, msg string) {
 		ev, err := ParseMessage([]byte(msg), "123456789012", map[string]string{"MessageId": "m"}, receivedAt)
-		if err != nil {
-			if ev != nil || smstrack.ErrorCode(err) != smstrack.EINVALID {
-				t.Fatalf("ParseMessage = %+v, %v", ev, err)
-			}
-			return
-		}
-		if ev.Provider != Provider || ev.ProviderID == "" || !ev.Status.Valid() || ev.DedupeKey == "" {
-			t.Fatalf("event %+v", ev)
-		}
-		if !json.Valid(ev.Payload) || !utf8.Valid(ev.Payload) {
-			t.Fatalf("payload %q", ev.Payload)
-		}
+		providertest.Parsed{Provider: Provider}.Check(t, ev, err)
 	})
 }
 

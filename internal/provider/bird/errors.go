@@ -5,15 +5,11 @@ import (
 	"github.com/smstrack/smstrack/internal/provider"
 )
 
-func init() {
-	smstrack.RegisterErrorCatalog(Provider, catalog)
-}
-
 // catalog holds the statusErrorCode values MessageBird passes on from the
 // mobile networks, which are the GSM MAP error numbers, summarized in our
 // words from MessageBird's status report documentation and GSM 09.02.
 // Codes Bird adds of its own show as unknown.
-var catalog = provider.NewCatalog(map[string]smstrack.ErrorInfo{
+var catalog = provider.Register(Provider, provider.NewCatalog(map[string]smstrack.ErrorInfo{
 	"1": {
 		Title:       "Unknown subscriber",
 		Description: "The number does not exist or is not assigned to any active subscriber.",
@@ -86,4 +82,4 @@ var catalog = provider.NewCatalog(map[string]smstrack.ErrorInfo{
 		Category:    smstrack.CategoryUnknown, Responsible: smstrack.PartyCarrier,
 		Advice: "Retry later; contact Bird support if it persists.",
 	},
-})
+}))

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider/providertest"
 )
 
 // Fuzz targets for everything that reads outside input. Their seeds run as
@@ -23,21 +23,8 @@ var querySeeds = []string{
 	"id=1&message_status=DELIVRD&donedate=9999999999",
 }
 
-func checkEvent(t *testing.T, ev *smstrack.EventInput, err error) {
-	t.Helper()
-	if err != nil {
-		if ev != nil || smstrack.ErrorCode(err) != smstrack.EINVALID {
-			t.Fatalf("= %+v, %v", ev, err)
-		}
-		return
-	}
-	if ev.Provider != Provider || ev.Account == "" || ev.ProviderID == "" || !ev.Status.Valid() || ev.DedupeKey == "" {
-		t.Fatalf("event %+v", ev)
-	}
-	if !json.Valid(ev.Payload) || !utf8.Valid(ev.Payload) || bytes.Contains(ev.Payload, []byte(`"token"`)) {
-		t.Fatalf("payload %q", ev.Payload)
-	}
-}
+// parsed holds for every event a parser returns.
+var parsed = providertest.Parsed{Provider: Provider, Secret: "token"}
 
 func FuzzParseDLR(f *testing.F) {
 	for _, s := range querySeeds {
@@ -49,7 +36,7 @@ func FuzzParseDLR(f *testing.F) {
 			return
 		}
 		ev, err := ParseDLR(fields, "", nil, receivedAt)
-		checkEvent(t, ev, err)
+		parsed.Check(t, ev, err)
 	})
 }
 
@@ -63,7 +50,7 @@ func FuzzParseInbound(f *testing.F) {
 			return
 		}
 		ev, err := ParseInbound(fields, "", receivedAt)
-		checkEvent(t, ev, err)
+		parsed.Check(t, ev, err)
 		if err == nil && ev.Facts.Body != nil && !utf8.ValidString(*ev.Facts.Body) {
 			t.Fatalf("body %q is not UTF-8", *ev.Facts.Body)
 		}

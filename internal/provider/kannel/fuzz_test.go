@@ -8,9 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
-	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider/providertest"
 )
 
 // Fuzz targets for everything that reads outside input. Their seeds run as
@@ -32,18 +31,7 @@ func FuzzParseDLR(f *testing.F) {
 			return
 		}
 		ev, err := ParseDLR(fields, "", nil, receivedAt)
-		if err != nil {
-			if ev != nil || smstrack.ErrorCode(err) != smstrack.EINVALID {
-				t.Fatalf("ParseDLR = %+v, %v", ev, err)
-			}
-			return
-		}
-		if ev.Provider != Provider || ev.Account == "" || ev.ProviderID == "" || !ev.Status.Valid() || ev.DedupeKey == "" {
-			t.Fatalf("event %+v", ev)
-		}
-		if !json.Valid(ev.Payload) || !utf8.Valid(ev.Payload) || bytes.Contains(ev.Payload, []byte(`"token"`)) {
-			t.Fatalf("payload %q", ev.Payload)
-		}
+		providertest.Parsed{Provider: Provider, Secret: "token"}.Check(t, ev, err)
 	})
 }
 

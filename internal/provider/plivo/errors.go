@@ -5,15 +5,11 @@ import (
 	"github.com/smstrack/smstrack/internal/provider"
 )
 
-func init() {
-	smstrack.RegisterErrorCatalog(Provider, catalog)
-}
-
 // catalog holds the Plivo messaging error codes whose meaning Plivo
 // publishes (its SMS error code table and messaging FAQ), summarized in our
 // words. Codes not listed are still shown, as category unknown.
 // Responsible says where the fix lies, not who reported the failure.
-var catalog = provider.NewCatalog(map[string]smstrack.ErrorInfo{
+var catalog = provider.Register(Provider, provider.NewCatalog(map[string]smstrack.ErrorInfo{
 	"10": {
 		Title:       "Invalid message",
 		Description: "A downstream carrier rejected the message as invalid, although it passed Plivo's own checks.",
@@ -110,4 +106,4 @@ var catalog = provider.NewCatalog(map[string]smstrack.ErrorInfo{
 		Category:    smstrack.CategoryUnknown, Responsible: smstrack.PartyUnknown,
 		Advice: "If it happens often, open a Plivo support ticket with recent message UUIDs.",
 	},
-})
+}))

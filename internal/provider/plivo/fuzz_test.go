@@ -1,12 +1,11 @@
 package plivo
 
 import (
-	"encoding/json"
 	"net/http"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider/providertest"
 )
 
 // Fuzz targets for everything that reads outside input. Their seeds run as
@@ -20,25 +19,14 @@ var formSeeds = []string{
 	"MessageUUID=x&Media1=a&Media2=&Media3=c&DeliveryReportTime=2024-13-45+99%3A99%3A99.1234567890",
 }
 
+// parsed holds for every event any parser returns.
+var parsed = providertest.Parsed{Provider: Provider, ValidID: validID}
+
+// checkParsed checks what parsed does, and the part an event names.
 func checkParsed(t *testing.T, ev *smstrack.EventInput, err error) {
 	t.Helper()
-	if err != nil {
-		if ev != nil {
-			t.Fatalf("event %+v returned with error %v", ev, err)
-		}
-		if smstrack.ErrorCode(err) != smstrack.EINVALID {
-			t.Fatalf("error %v has code %q, want EINVALID", err, smstrack.ErrorCode(err))
-		}
+	if !parsed.Check(t, ev, err) {
 		return
-	}
-	if ev.Provider != Provider || !validID(ev.Account) || !validID(ev.ProviderID) {
-		t.Fatalf("bad key %+v", ev.Key)
-	}
-	if !ev.Status.Valid() || ev.Source != smstrack.SourceWebhook || ev.DedupeKey == "" {
-		t.Fatalf("status %q source %q dedupe %q", ev.Status, ev.Source, ev.DedupeKey)
-	}
-	if !json.Valid(ev.Payload) || !utf8.Valid(ev.Payload) {
-		t.Fatalf("payload %q is not valid JSON text", ev.Payload)
 	}
 	if ev.Part.ID != "" && (!validID(ev.Part.ID) || ev.Part.Index > ev.Part.Count || ev.Part.Index < 0) {
 		t.Fatalf("part %+v", ev.Part)

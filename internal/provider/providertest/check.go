@@ -1,6 +1,7 @@
 package providertest
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 	"unicode/utf8"
@@ -91,9 +92,11 @@ func CheckCategories(t testing.TB, provider string, want map[string]smstrack.Err
 
 // Parsed is what holds for every event a provider's parsers return.
 type Parsed struct {
-	Provider string
-	ValidID  func(string) bool // the account and message id; nil for any non-empty one
-	NoStatus bool              // an event may carry no status
+	Provider  string
+	ValidID   func(string) bool // the account and message id; nil for any non-empty one
+	NoStatus  bool              // an event may carry no status
+	Direction bool              // every event says whether it is inbound or outbound
+	Secret    string            // a parameter name that must never reach a payload ("token")
 }
 
 // Check fails t unless a parser's answer holds: an error comes alone and
@@ -126,6 +129,35 @@ func (p Parsed) Check(t testing.TB, ev *smstrack.EventInput, err error) bool {
 	}
 	if !json.Valid(ev.Payload) || !utf8.Valid(ev.Payload) {
 		t.Fatalf("payload %q is not valid JSON text", ev.Payload)
+	}
+	if p.Secret != "" && bytes.Contains(ev.Payload, []byte(`"`+p.Secret+`"`)) {
+		t.Fatalf("payload %q keeps %s", ev.Payload, p.Secret)
+	}
+	if p.Direction && ev.Facts.Direction != smstrack.Inbound && ev.Facts.Direction != smstrack.Outbound {
+		t.Fatalf("direction %q", ev.Facts.Direction)
+	}
+	return true
+}
+
+// CheckAll is Check for a parser of several events: an error comes alone
+// and says EINVALID; otherwise there is at least one event and each holds.
+// It reports whether there are events to check further.
+func (p Parsed) CheckAll(t testing.TB, evs []*smstrack.EventInput, err error) bool {
+	t.Helper()
+	if err != nil {
+		if evs != nil {
+			t.Fatalf("events %v returned with error %v", evs, err)
+		}
+		if smstrack.ErrorCode(err) != smstrack.EINVALID {
+			t.Fatalf("error %v has code %q, want EINVALID", err, smstrack.ErrorCode(err))
+		}
+		return false
+	}
+	if len(evs) == 0 {
+		t.Fatal("no events and no error")
+	}
+	for _, ev := range evs {
+		p.Check(t, ev, nil)
 	}
 	return true
 }

@@ -5,16 +5,12 @@ import (
 	"github.com/smstrack/smstrack/internal/provider"
 )
 
-func init() {
-	smstrack.RegisterErrorCatalog(Provider, catalog)
-}
-
 // catalog holds the SMS REST API's own delivery report codes (the 4xx
 // range; 400 Queued and 401 Dispatched are progress, not errors, and never
 // become error codes), summarized in our words from Sinch's delivery report
 // documentation. Other codes Sinch passes on from SMPP and MMS gateways
 // show as unknown.
-var catalog = provider.NewCatalog(map[string]smstrack.ErrorInfo{
+var catalog = provider.Register(Provider, provider.NewCatalog(map[string]smstrack.ErrorInfo{
 	"402": {
 		Title:       "Message unroutable",
 		Description: "The SMSC refused the message because it cannot route it; sending it again would fail the same way.",
@@ -111,4 +107,4 @@ var catalog = provider.NewCatalog(map[string]smstrack.ErrorInfo{
 		Category:    smstrack.CategoryNotMobileOrInvalid, Responsible: smstrack.PartyHandset,
 		Advice: "Use a common media type, or send an SMS with a link instead.",
 	},
-})
+}))

@@ -5,14 +5,10 @@ import (
 	"github.com/smstrack/smstrack/internal/provider"
 )
 
-func init() {
-	smstrack.RegisterErrorCatalog(Provider, catalog)
-}
-
 // catalog holds the 40xxx delivery errors Telnyx reports in the errors of
 // message.finalized webhooks, summarized in our words from Telnyx's
 // messaging error code reference. Responsible says where the fix lies.
-var catalog = provider.NewCatalog(map[string]smstrack.ErrorInfo{
+var catalog = provider.Register(Provider, provider.NewCatalog(map[string]smstrack.ErrorInfo{
 	"40001": {
 		Title:       "Not routable",
 		Description: "The destination is a landline or a wireless number that cannot be reached by text message.",
@@ -103,4 +99,4 @@ var catalog = provider.NewCatalog(map[string]smstrack.ErrorInfo{
 		Category:    smstrack.CategoryBlockedOrOptedOut, Responsible: smstrack.PartyHandset,
 		Advice: "Do not send to this recipient until they opt back in (e.g. by replying START).",
 	},
-})
+}))

@@ -5,14 +5,10 @@ import (
 	"github.com/smstrack/smstrack/internal/provider"
 )
 
-func init() {
-	smstrack.RegisterErrorCatalog(Provider, catalog)
-}
-
 // catalog holds the Twilio messaging errors a tracker sees most, summarized
 // in our words from Twilio's error dictionary (twilio.com/docs/api/errors).
 // Responsible says where the fix lies, not who reported the failure.
-var catalog = provider.NewCatalog(map[string]smstrack.ErrorInfo{
+var catalog = provider.Register(Provider, provider.NewCatalog(map[string]smstrack.ErrorInfo{
 	"30001": {
 		Title:       "Queue overflow",
 		Description: "More messages were submitted than the sender can send within its queue limit, so Twilio dropped this one from the queue.",
@@ -169,4 +165,4 @@ var catalog = provider.NewCatalog(map[string]smstrack.ErrorInfo{
 		Category:    smstrack.CategoryRateLimited, Responsible: smstrack.PartyApplication,
 		Advice: "Look for an auto-reply or redirect loop, or a job resending to the same number.",
 	},
-})
+}))

@@ -11,9 +11,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider/providertest"
 	twilioclient "github.com/twilio/twilio-go/client"
 )
 
@@ -28,34 +28,8 @@ var formSeeds = []string{
 	"MessageSid=" + testSID + "&SmsSid=other&AccountSid=" + testAccount + "&SmsStatus=sent&MessageStatus=",
 }
 
-// checkParsed holds for every event any parser returns.
-func checkParsed(t *testing.T, ev *smstrack.EventInput, err error) {
-	t.Helper()
-	if err != nil {
-		if ev != nil {
-			t.Fatalf("event %+v returned with error %v", ev, err)
-		}
-		if smstrack.ErrorCode(err) != smstrack.EINVALID {
-			t.Fatalf("error %v has code %q, want EINVALID", err, smstrack.ErrorCode(err))
-		}
-		return
-	}
-	if ev.Provider != Provider || !validID(ev.Account) || !validID(ev.ProviderID) {
-		t.Fatalf("bad key %+v", ev.Key)
-	}
-	if !ev.Status.Valid() {
-		t.Fatalf("invalid status %q", ev.Status)
-	}
-	if ev.Source != smstrack.SourceWebhook || ev.DedupeKey == "" {
-		t.Fatalf("source %q, dedupe key %q", ev.Source, ev.DedupeKey)
-	}
-	if !json.Valid(ev.Payload) || !utf8.Valid(ev.Payload) {
-		t.Fatalf("payload %q is not valid JSON text", ev.Payload)
-	}
-	if ev.Facts.Direction != smstrack.Inbound && ev.Facts.Direction != smstrack.Outbound {
-		t.Fatalf("direction %q", ev.Facts.Direction)
-	}
-}
+// parsed holds for every event any parser returns.
+var parsed = providertest.Parsed{Provider: Provider, ValidID: validID, Direction: true}
 
 func FuzzParseStatusCallback(f *testing.F) {
 	for _, s := range formSeeds {
@@ -67,7 +41,7 @@ func FuzzParseStatusCallback(f *testing.F) {
 			return
 		}
 		ev, err := ParseStatusCallback(fields, receivedAt)
-		checkParsed(t, ev, err)
+		parsed.Check(t, ev, err)
 		if err == nil {
 			// The payload keeps every field name (spelled as valid UTF-8).
 			names := map[string]bool{}
@@ -92,7 +66,7 @@ func FuzzParseInbound(f *testing.F) {
 			return
 		}
 		ev, err := ParseInbound(fields, receivedAt)
-		checkParsed(t, ev, err)
+		parsed.Check(t, ev, err)
 		if err == nil && (ev.Status != smstrack.StatusReceived || ev.Facts.Direction != smstrack.Inbound) {
 			t.Fatalf("inbound event %s/%s", ev.Status, ev.Facts.Direction)
 		}
@@ -123,7 +97,7 @@ func FuzzParseJSON(f *testing.F) {
 			t.Fatalf("payload %s and fields %v disagree", payload, fields)
 		}
 		ev, err := statusCallback(fields, payload, receivedAt)
-		checkParsed(t, ev, err)
+		parsed.Check(t, ev, err)
 	})
 }
 

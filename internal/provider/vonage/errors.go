@@ -5,15 +5,11 @@ import (
 	"github.com/smstrack/smstrack/internal/provider"
 )
 
-func init() {
-	smstrack.RegisterErrorCatalog(Provider, catalog)
-}
-
 // catalog holds the err-code values of the SMS API's delivery receipts,
 // summarized in our words from Vonage's published DLR error code table, and
 // ExpiredCode, which smstrack gives an "expired" receipt without a code.
 // Responsible says where the fix lies, not who reported the failure.
-var catalog = provider.NewCatalog(map[string]smstrack.ErrorInfo{
+var catalog = provider.Register(Provider, provider.NewCatalog(map[string]smstrack.ErrorInfo{
 	"1": {
 		Title:       "Unknown",
 		Description: "The message was not delivered and neither Vonage nor the carrier could tell why.",
@@ -152,4 +148,4 @@ var catalog = provider.NewCatalog(map[string]smstrack.ErrorInfo{
 		Category:    smstrack.CategoryExpired, Responsible: smstrack.PartyHandset,
 		Advice: "The phone was most likely off or out of reach all that time; confirm the number before resending.",
 	},
-})
+}))

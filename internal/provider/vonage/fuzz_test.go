@@ -1,12 +1,11 @@
 package vonage
 
 import (
-	"encoding/json"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider/providertest"
 )
 
 // Fuzz targets for everything that reads outside input. Their seeds run as
@@ -21,32 +20,14 @@ var formSeeds = []string{
 	"sig=&timestamp=-1&nonce=%FF&%FF=1",
 }
 
-// checkParsed holds for every event any parser returns.
+// parsed holds for every event any parser returns.
+var parsed = providertest.Parsed{Provider: Provider, ValidID: validID, NoStatus: true, Direction: true}
+
+// checkParsed checks what parsed does, and the network an event names.
 func checkParsed(t *testing.T, ev *smstrack.EventInput, err error) {
 	t.Helper()
-	if err != nil {
-		if ev != nil {
-			t.Fatalf("event %+v returned with error %v", ev, err)
-		}
-		if smstrack.ErrorCode(err) != smstrack.EINVALID {
-			t.Fatalf("error %v has code %q, want EINVALID", err, smstrack.ErrorCode(err))
-		}
+	if !parsed.Check(t, ev, err) {
 		return
-	}
-	if ev.Provider != Provider || !validID(ev.Account) || !validID(ev.ProviderID) {
-		t.Fatalf("bad key %+v", ev.Key)
-	}
-	if ev.Status != "" && !ev.Status.Valid() {
-		t.Fatalf("invalid status %q", ev.Status)
-	}
-	if ev.Source != smstrack.SourceWebhook || ev.DedupeKey == "" {
-		t.Fatalf("source %q, dedupe key %q", ev.Source, ev.DedupeKey)
-	}
-	if !json.Valid(ev.Payload) || !utf8.Valid(ev.Payload) {
-		t.Fatalf("payload %q is not valid JSON text", ev.Payload)
-	}
-	if ev.Facts.Direction != smstrack.Inbound && ev.Facts.Direction != smstrack.Outbound {
-		t.Fatalf("direction %q", ev.Facts.Direction)
 	}
 	if n := ev.Facts.Network; (n.MCC == "") != (n.MNC == "") || len(n.MCC) > 3 {
 		t.Fatalf("network %+v", n)
