@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 
 	"github.com/smstrack/smstrack"
 	"github.com/smstrack/smstrack/internal/config"
@@ -40,9 +39,9 @@ func wireAWS(c *config.Config, mux *http.ServeMux, ing smstrack.Ingester, rej *w
 	if err != nil {
 		return fmt.Errorf("%w (set by --%s or SMSTRACK_AWS_TOPIC_ARNS)", err, awsTopicsFlag)
 	}
-	skip, err := strconv.ParseBool(c.Get(awsSkipFlag))
-	if err != nil && c.Get(awsSkipFlag) != "" {
-		return fmt.Errorf("invalid value %q for --%s (SMSTRACK_AWS_SKIP_VERIFICATION): want true or false", c.Get(awsSkipFlag), awsSkipFlag)
+	skip, err := skipFlag(c, awsSkipFlag, "SMSTRACK_AWS_SKIP_VERIFICATION")
+	if err != nil {
+		return err
 	}
 	switch {
 	case skip:

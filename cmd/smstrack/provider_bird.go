@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/smstrack/smstrack"
 	"github.com/smstrack/smstrack/internal/config"
@@ -42,19 +40,13 @@ func wireBird(c *config.Config, mux *http.ServeMux, ing smstrack.Ingester, rej *
 		PublicURL:  c.PublicURL,
 		Account:    strings.TrimSpace(c.Get(birdAccountFlag)),
 	}
-	if v := strings.TrimSpace(c.Get(birdToleranceFlag)); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return fmt.Errorf("invalid Bird tolerance %q: want a positive duration such as 5m (set by --%s or SMSTRACK_BIRD_TOLERANCE)", v, birdToleranceFlag)
-		}
-		cfg.Tolerance = d
+	tolerance, err := toleranceSetting(c, "Bird", birdToleranceFlag, "SMSTRACK_BIRD_TOLERANCE")
+	if err != nil {
+		return err
 	}
-	if v := strings.TrimSpace(c.Get(birdSkipFlag)); v != "" {
-		skip, err := strconv.ParseBool(v)
-		if err != nil {
-			return fmt.Errorf("invalid Bird skip-verification %q: want true or false (set by --%s or SMSTRACK_BIRD_SKIP_VERIFICATION)", v, birdSkipFlag)
-		}
-		cfg.SkipVerification = skip
+	cfg.Tolerance = tolerance
+	if cfg.SkipVerification, err = skipSetting(c, "Bird", birdSkipFlag, "SMSTRACK_BIRD_SKIP_VERIFICATION"); err != nil {
+		return err
 	}
 	if cfg.Account != "" && strings.ContainsAny(cfg.Account, " \t\r\n") {
 		return fmt.Errorf("invalid Bird account %q: no spaces (set by --%s or SMSTRACK_BIRD_ACCOUNT)", cfg.Account, birdAccountFlag)

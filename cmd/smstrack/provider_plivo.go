@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 
 	"github.com/smstrack/smstrack"
 	"github.com/smstrack/smstrack/internal/config"
@@ -37,9 +36,9 @@ func wirePlivo(c *config.Config, mux *http.ServeMux, ing smstrack.Ingester, rej 
 	if err != nil {
 		return fmt.Errorf("%w (set by --%s or SMSTRACK_PLIVO_ACCOUNTS)", err, plivoAccountsFlag)
 	}
-	skip, err := strconv.ParseBool(c.Get(plivoSkipFlag))
-	if err != nil && c.Get(plivoSkipFlag) != "" {
-		return fmt.Errorf("invalid value %q for --%s (SMSTRACK_PLIVO_SKIP_VERIFICATION): want true or false", c.Get(plivoSkipFlag), plivoSkipFlag)
+	skip, err := skipFlag(c, plivoSkipFlag, "SMSTRACK_PLIVO_SKIP_VERIFICATION")
+	if err != nil {
+		return err
 	}
 	switch {
 	case skip:

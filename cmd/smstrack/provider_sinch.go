@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/smstrack/smstrack"
 	"github.com/smstrack/smstrack/internal/config"
@@ -47,19 +45,13 @@ func wireSinch(c *config.Config, mux *http.ServeMux, ing smstrack.Ingester, rej 
 		Username:      c.Get(sinchUserFlag),
 		Password:      c.Get(sinchPassFlag),
 	}
-	if v := strings.TrimSpace(c.Get(sinchToleranceFlag)); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return fmt.Errorf("invalid Sinch tolerance %q: want a positive duration such as 5m (set by --%s or SMSTRACK_SINCH_TOLERANCE)", v, sinchToleranceFlag)
-		}
-		cfg.Tolerance = d
+	tolerance, err := toleranceSetting(c, "Sinch", sinchToleranceFlag, "SMSTRACK_SINCH_TOLERANCE")
+	if err != nil {
+		return err
 	}
-	if v := strings.TrimSpace(c.Get(sinchSkipFlag)); v != "" {
-		skip, err := strconv.ParseBool(v)
-		if err != nil {
-			return fmt.Errorf("invalid Sinch skip-verification %q: want true or false (set by --%s or SMSTRACK_SINCH_SKIP_VERIFICATION)", v, sinchSkipFlag)
-		}
-		cfg.SkipVerification = skip
+	cfg.Tolerance = tolerance
+	if cfg.SkipVerification, err = skipSetting(c, "Sinch", sinchSkipFlag, "SMSTRACK_SINCH_SKIP_VERIFICATION"); err != nil {
+		return err
 	}
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("%w (see SMSTRACK_SINCH_SERVICE_PLAN_ID, SMSTRACK_SINCH_SECRET, SMSTRACK_SINCH_USERNAME, SMSTRACK_SINCH_PASSWORD)", err)

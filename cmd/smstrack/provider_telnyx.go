@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/smstrack/smstrack"
 	"github.com/smstrack/smstrack/internal/config"
@@ -56,20 +54,14 @@ func telnyxConfig(c *config.Config) (telnyx.Config, error) {
 		return cfg, fmt.Errorf("%w (set by --%s or SMSTRACK_TELNYX_PUBLIC_KEY)", err, telnyxKeyFlag)
 	}
 	cfg.PublicKey = key
-	if v := strings.TrimSpace(c.Get(telnyxToleranceFlag)); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return cfg, fmt.Errorf("invalid Telnyx tolerance %q: want a positive duration such as 5m (set by --%s or SMSTRACK_TELNYX_TOLERANCE)", v, telnyxToleranceFlag)
-		}
-		cfg.Tolerance = d
+	tolerance, err := toleranceSetting(c, "Telnyx", telnyxToleranceFlag, "SMSTRACK_TELNYX_TOLERANCE")
+	if err != nil {
+		return cfg, err
 	}
+	cfg.Tolerance = tolerance
 	cfg.Account = strings.TrimSpace(c.Get(telnyxAccountFlag))
-	if v := strings.TrimSpace(c.Get(telnyxSkipFlag)); v != "" {
-		skip, err := strconv.ParseBool(v)
-		if err != nil {
-			return cfg, fmt.Errorf("invalid Telnyx skip-verification %q: want true or false (set by --%s or SMSTRACK_TELNYX_SKIP_VERIFICATION)", v, telnyxSkipFlag)
-		}
-		cfg.SkipVerification = skip
+	if cfg.SkipVerification, err = skipSetting(c, "Telnyx", telnyxSkipFlag, "SMSTRACK_TELNYX_SKIP_VERIFICATION"); err != nil {
+		return cfg, err
 	}
 	return cfg, nil
 }

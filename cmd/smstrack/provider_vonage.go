@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 
 	"github.com/smstrack/smstrack"
 	"github.com/smstrack/smstrack/internal/config"
@@ -37,9 +36,9 @@ func wireVonage(c *config.Config, mux *http.ServeMux, ing smstrack.Ingester, rej
 	if err != nil {
 		return fmt.Errorf("%w (set by --%s or SMSTRACK_VONAGE_ACCOUNTS)", err, vonageAccountsFlag)
 	}
-	skip, err := strconv.ParseBool(c.Get(vonageSkipFlag))
-	if err != nil && c.Get(vonageSkipFlag) != "" {
-		return fmt.Errorf("invalid value %q for --%s (SMSTRACK_VONAGE_SKIP_VERIFICATION): want true or false", c.Get(vonageSkipFlag), vonageSkipFlag)
+	skip, err := skipFlag(c, vonageSkipFlag, "SMSTRACK_VONAGE_SKIP_VERIFICATION")
+	if err != nil {
+		return err
 	}
 	switch {
 	case skip:
