@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider"
 )
 
 // statuses maps the SMS event types of AWS End User Messaging SMS to
@@ -57,7 +58,7 @@ func ParseMessage(message []byte, account string, meta map[string]string, receiv
 	if err := json.Unmarshal(message, &obj); err != nil || obj == nil {
 		return nil, smstrack.FieldError("Message", "SMS event is not a JSON object")
 	}
-	if detail := obj["detail"]; text(obj["source"]) == "aws.sms-voice" && len(detail) > 0 {
+	if detail := obj["detail"]; provider.ScalarText(obj["source"]) == "aws.sms-voice" && len(detail) > 0 {
 		obj = nil
 		if err := json.Unmarshal(detail, &obj); err != nil || obj == nil {
 			return nil, smstrack.FieldError("detail", "EventBridge detail is not a JSON object")
@@ -83,7 +84,7 @@ func ParseMessage(message []byte, account string, meta map[string]string, receiv
 }
 
 func smsEvent(obj map[string]json.RawMessage, account string, payload json.RawMessage, receivedAt time.Time) (*smstrack.EventInput, error) {
-	typ := text(obj["eventType"])
+	typ := provider.ScalarText(obj["eventType"])
 	switch {
 	case typ == "":
 		return nil, smstrack.FieldError("eventType", "missing eventType")
@@ -113,15 +114,15 @@ func smsEvent(obj map[string]json.RawMessage, account string, payload json.RawMe
 	}
 	f := &ev.Facts
 	f.Direction = smstrack.Outbound
-	f.To = text(obj["destinationPhoneNumber"])
-	f.From = text(obj["originationPhoneNumber"])
-	f.Country = strings.ToUpper(text(obj["isoCountryCode"]))
-	f.Network = smstrack.Network{MCC: text(obj["mcc"]), MNC: text(obj["mnc"]), Carrier: text(obj["carrierName"])}
-	f.Encoding = text(obj["messageEncoding"])
-	if n, err := strconv.Atoi(text(obj["totalMessageParts"])); err == nil && n > 0 && n <= 10000 {
+	f.To = provider.ScalarText(obj["destinationPhoneNumber"])
+	f.From = provider.ScalarText(obj["originationPhoneNumber"])
+	f.Country = strings.ToUpper(provider.ScalarText(obj["isoCountryCode"]))
+	f.Network = smstrack.Network{MCC: provider.ScalarText(obj["mcc"]), MNC: provider.ScalarText(obj["mnc"]), Carrier: provider.ScalarText(obj["carrierName"])}
+	f.Encoding = provider.ScalarText(obj["messageEncoding"])
+	if n, err := strconv.Atoi(provider.ScalarText(obj["totalMessageParts"])); err == nil && n > 0 && n <= 10000 {
 		f.Segments = n
 	}
-	if p := text(obj["totalMessagePrice"]); p != "" {
+	if p := provider.ScalarText(obj["totalMessagePrice"]); p != "" {
 		if _, err := strconv.ParseFloat(p, 64); err == nil {
 			f.Price, f.PriceUnit = p, "USD" // AWS prices SMS in US dollars
 		}
@@ -148,8 +149,8 @@ func inbound(obj map[string]json.RawMessage, account string, payload json.RawMes
 	}
 	f := &ev.Facts
 	f.Direction = smstrack.Inbound
-	f.From = text(obj["originationNumber"])
-	f.To = text(obj["destinationNumber"])
+	f.From = provider.ScalarText(obj["originationNumber"])
+	f.To = provider.ScalarText(obj["destinationNumber"])
 	f.CreatedAt = receivedAt
 	if raw, ok := obj["messageBody"]; ok {
 		var body string
@@ -162,7 +163,7 @@ func inbound(obj map[string]json.RawMessage, account string, payload json.RawMes
 }
 
 func messageID(obj map[string]json.RawMessage, field string) (string, error) {
-	id := text(obj[field])
+	id := provider.ScalarText(obj[field])
 	switch {
 	case id == "":
 		return "", smstrack.FieldError(field, "missing %s", field)
@@ -172,26 +173,9 @@ func messageID(obj map[string]json.RawMessage, field string) (string, error) {
 	return id, nil
 }
 
-// text is a JSON value as text: strings as they are (trimmed), numbers as
-// written, anything else "".
-func text(raw json.RawMessage) string {
-	if len(raw) == 0 {
-		return ""
-	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return strings.TrimSpace(s)
-	}
-	var n json.Number
-	if json.Unmarshal(raw, &n) == nil {
-		return n.String()
-	}
-	return ""
-}
-
 // millis reads a Unix time in milliseconds; zero for anything else.
 func millis(raw json.RawMessage) time.Time {
-	n, err := strconv.ParseInt(text(raw), 10, 64)
+	n, err := strconv.ParseInt(provider.ScalarText(raw), 10, 64)
 	if err != nil || n <= 0 || n > 1<<45 {
 		return time.Time{}
 	}

@@ -1,16 +1,14 @@
 package bird
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider"
 	"github.com/smstrack/smstrack/internal/webhook"
 )
 
@@ -73,7 +71,7 @@ func ParseStatusReport(fields url.Values, receivedAt time.Time, account string) 
 	ev := &smstrack.EventInput{
 		Key: smstrack.Key{Provider: Provider, Account: account, ProviderID: id + ":" + recipient},
 		Event: smstrack.Event{Status: st, Source: smstrack.SourceWebhook, ReceivedAt: receivedAt,
-			Payload: formPayload(fields), ProviderTime: firstTime(get("statusDatetime"))},
+			Payload: formPayload(fields), ProviderTime: provider.FirstTime(get("statusDatetime"))},
 	}
 	if code := get("statusErrorCode"); code != "" && code != "0" && st != smstrack.StatusDelivered {
 		ev.ErrorCode = shorten(code, 16)
@@ -138,7 +136,7 @@ type contact struct {
 // number. Malformed bodies, other events and unknown statuses are refused
 // with an EINVALID error naming the field.
 func ParseChannelEvent(body []byte, receivedAt time.Time, account string) ([]*smstrack.EventInput, error) {
-	payload, err := compactJSON(body)
+	_, payload, err := provider.ObjectJSON(body)
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +177,7 @@ func ParseChannelEvent(body []byte, receivedAt time.Time, account string) ([]*sm
 	newEvent := func(providerID string) *smstrack.EventInput {
 		ev := &smstrack.EventInput{
 			Key:   smstrack.Key{Provider: Provider, Account: account, ProviderID: providerID},
-			Event: smstrack.Event{Status: st, Source: smstrack.SourceWebhook, ReceivedAt: receivedAt, Payload: payload, ProviderTime: firstTime(m.LastStatusAt)},
+			Event: smstrack.Event{Status: st, Source: smstrack.SourceWebhook, ReceivedAt: receivedAt, Payload: payload, ProviderTime: provider.FirstTime(m.LastStatusAt)},
 		}
 		ev.Facts.Segments = len(m.Parts)
 		return ev
@@ -203,7 +201,7 @@ func ParseChannelEvent(body []byte, receivedAt time.Time, account string) ([]*sm
 
 	code := ""
 	if m.Failure != nil {
-		code = shorten(text(m.Failure.Code), 16)
+		code = shorten(provider.ScalarText(m.Failure.Code), 16)
 	}
 	contacts := m.Receiver.Contacts
 	if m.Receiver.Contact != nil {
@@ -287,53 +285,4 @@ func mccmnc(s string) smstrack.Network {
 // then coincide share one key.
 func formPayload(fields url.Values) json.RawMessage {
 	return webhook.FormJSON(fields)
-}
-
-// compactJSON checks that body is one JSON object in UTF-8 and returns it
-// compacted, to keep as the events' payload.
-func compactJSON(body []byte) (json.RawMessage, error) {
-	if !utf8.Valid(body) {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: not UTF-8")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	var obj map[string]json.RawMessage
-	if err := dec.Decode(&obj); err != nil {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: %s", shorten(err.Error(), 80))
-	}
-	if obj == nil {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: not an object")
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: data after the object")
-	}
-	var b bytes.Buffer
-	if err := json.Compact(&b, body); err != nil {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: %s", shorten(err.Error(), 80))
-	}
-	return b.Bytes(), nil
-}
-
-// text is a scalar JSON value as text, "" for null and anything else.
-func text(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return strings.TrimSpace(s)
-	}
-	var n json.Number
-	if json.Unmarshal(raw, &n) == nil {
-		return n.String()
-	}
-	return ""
-}
-
-// firstTime parses the first RFC 3339 time that is set; a bad one is
-// ignored, since the payload keeps it.
-func firstTime(values ...string) time.Time {
-	for _, v := range values {
-		if t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(v)); err == nil {
-			return t.UTC()
-		}
-	}
-	return time.Time{}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider"
 	"github.com/smstrack/smstrack/internal/webhook"
 )
 
@@ -31,13 +32,7 @@ var statuses = map[string]smstrack.Status{
 const PriceUnit = "USD"
 
 // ParseForm decodes a form-encoded body (or a query string).
-func ParseForm(body []byte) (url.Values, error) {
-	fields, err := url.ParseQuery(string(body))
-	if err != nil {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed form body: %s", shorten(err.Error(), 80))
-	}
-	return fields, nil
-}
+func ParseForm(body []byte) (url.Values, error) { return provider.ParseForm(body) }
 
 // payload is the canonical JSON of every field: encoding/json sorts the
 // keys, so the same callback always gives the same bytes and dedupes.
@@ -67,7 +62,7 @@ func ParseStatusCallback(fields url.Values, account string, receivedAt time.Time
 		return nil, smstrack.FieldError("Status", "unknown status %q", shorten(fields.Get("Status"), 40))
 	}
 	ev.Status = st
-	ev.ErrorCode = errorCode(fields.Get("ErrorCode"))
+	ev.ErrorCode = provider.ErrorCode(fields.Get("ErrorCode"))
 	ev.ProviderTime = statusTime(fields, st)
 
 	parent := strings.TrimSpace(fields.Get("ParentMessageUUID"))
@@ -209,15 +204,6 @@ func ParsePartInfo(s string) (index, count int, ok bool) {
 		return 0, 0, false
 	}
 	return i, n, true
-}
-
-// errorCode normalizes ErrorCode: "0" or blank mean no error.
-func errorCode(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "0" {
-		return ""
-	}
-	return shorten(s, 32)
 }
 
 // count1 reads a small positive count such as Units; anything else is

@@ -1,16 +1,13 @@
 package sinch
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider"
 )
 
 // The callback types smstrack reads.
@@ -88,7 +85,7 @@ type callback struct {
 // Malformed bodies, unknown types and unknown statuses are refused with an
 // EINVALID error naming the field.
 func ParseCallback(body []byte, receivedAt time.Time, account string) ([]*smstrack.EventInput, error) {
-	payload, err := compactJSON(body)
+	_, payload, err := provider.ObjectJSON(body)
 	if err != nil {
 		return nil, err
 	}
@@ -114,14 +111,14 @@ func ParseCallback(body []byte, receivedAt time.Time, account string) ([]*smstra
 		if err != nil {
 			return nil, err
 		}
-		ev, err := report(newEvent, batch, cb.Recipient, cb.Status, text(cb.Code), "")
+		ev, err := report(newEvent, batch, cb.Recipient, cb.Status, provider.ScalarText(cb.Code), "")
 		if err != nil {
 			return nil, err
 		}
-		ev.ProviderTime = firstTime(cb.OperatorStatusAt, cb.At)
+		ev.ProviderTime = provider.FirstTime(cb.OperatorStatusAt, cb.At)
 		f := &ev.Facts
 		f.From = msisdn(cb.AppliedOriginator)
-		f.Segments = count(text(cb.Parts))
+		f.Segments = provider.Count(provider.ScalarText(cb.Parts))
 		f.Encoding = shorten(trim(cb.Encoding), 20)
 		f.Network = network(cb.Operator)
 		ev.ComputeDedupeKey()
@@ -135,7 +132,7 @@ func ParseCallback(body []byte, receivedAt time.Time, account string) ([]*smstra
 		var events []*smstrack.EventInput
 		for _, s := range cb.Statuses {
 			for _, r := range s.Recipients {
-				ev, err := report(newEvent, batch, r, s.Status, text(s.Code), "statuses.")
+				ev, err := report(newEvent, batch, r, s.Status, provider.ScalarText(s.Code), "statuses.")
 				if err != nil {
 					return nil, err
 				}
@@ -159,7 +156,7 @@ func ParseCallback(body []byte, receivedAt time.Time, account string) ([]*smstra
 		}
 		ev := newEvent(id)
 		ev.Status = smstrack.StatusReceived
-		ev.ProviderTime = firstTime(cb.ReceivedAt, cb.SentAt)
+		ev.ProviderTime = provider.FirstTime(cb.ReceivedAt, cb.SentAt)
 		f := &ev.Facts
 		f.Direction = smstrack.Inbound
 		f.From, f.To = msisdn(cb.From), msisdn(cb.To)
@@ -248,64 +245,4 @@ func network(op string) smstrack.Network {
 		return smstrack.Network{MCC: op[:3], MNC: op[3:]}
 	}
 	return smstrack.Network{Carrier: shorten(op, 80)}
-}
-
-// compactJSON checks that body is one JSON object in UTF-8 and returns it
-// compacted, to keep as the events' payload.
-func compactJSON(body []byte) (json.RawMessage, error) {
-	if !utf8.Valid(body) {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: not UTF-8")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	var obj map[string]json.RawMessage
-	if err := dec.Decode(&obj); err != nil {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: %s", shorten(err.Error(), 80))
-	}
-	if obj == nil {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: not an object")
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: data after the object")
-	}
-	var b bytes.Buffer
-	if err := json.Compact(&b, body); err != nil {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: %s", shorten(err.Error(), 80))
-	}
-	return b.Bytes(), nil
-}
-
-// text is a scalar JSON value as text: strings as they are, numbers as
-// written, null and anything else as "".
-func text(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return trim(s)
-	}
-	var n json.Number
-	if json.Unmarshal(raw, &n) == nil {
-		return n.String()
-	}
-	return ""
-}
-
-// count reads a small non-negative count; anything else is 0, since the
-// raw value stays in the payload.
-func count(s string) int {
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 || n > 10000 {
-		return 0
-	}
-	return n
-}
-
-// firstTime parses the first of the RFC 3339 times that is set. A bad time
-// is ignored: it must not cost the event, and the payload keeps it.
-func firstTime(values ...string) time.Time {
-	for _, v := range values {
-		if t, err := time.Parse(time.RFC3339Nano, trim(v)); err == nil {
-			return t.UTC()
-		}
-	}
-	return time.Time{}
 }

@@ -1,16 +1,14 @@
 package telnyx
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider"
 )
 
 // The event types of Telnyx messaging webhooks.
@@ -109,7 +107,7 @@ type messageError struct {
 // several (group MMS) by id + ":" + the recipient's number, so each
 // recipient's delivery is tracked apart.
 func ParseWebhook(body []byte, receivedAt time.Time, account string) ([]*smstrack.EventInput, error) {
-	payload, err := compactJSON(body)
+	_, payload, err := provider.ObjectJSON(body)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +140,7 @@ func ParseWebhook(body []byte, receivedAt time.Time, account string) ([]*smstrac
 			Key:   smstrack.Key{Provider: Provider, Account: account, ProviderID: id},
 			Event: smstrack.Event{Source: smstrack.SourceWebhook, ReceivedAt: receivedAt, Payload: payload},
 			Facts: smstrack.Facts{
-				Segments: count(text(m.Parts)),
+				Segments: provider.Count(provider.ScalarText(m.Parts)),
 				Encoding: strings.TrimSpace(m.Encoding),
 				Media:    m.media(),
 			},
@@ -168,7 +166,7 @@ func ParseWebhook(body []byte, receivedAt time.Time, account string) ([]*smstrac
 			b := *m.Text
 			f.Body = &b
 		}
-		ev.ProviderTime = firstTime(m.ReceivedAt, env.Data.OccurredAt)
+		ev.ProviderTime = provider.FirstTime(m.ReceivedAt, env.Data.OccurredAt)
 		// An inbound message exists from the moment Telnyx hands it over.
 		f.CreatedAt = receivedAt
 		ev.ComputeDedupeKey()
@@ -178,9 +176,9 @@ func ParseWebhook(body []byte, receivedAt time.Time, account string) ([]*smstrac
 		if len(m.To) == 0 {
 			return nil, smstrack.FieldError("data.payload.to", "missing recipients")
 		}
-		when := firstTime(m.SentAt, env.Data.OccurredAt)
+		when := provider.FirstTime(m.SentAt, env.Data.OccurredAt)
 		if env.Data.EventType == EventFinalized {
-			when = firstTime(m.CompletedAt, env.Data.OccurredAt)
+			when = provider.FirstTime(m.CompletedAt, env.Data.OccurredAt)
 		}
 		code := m.errorCode()
 		events := make([]*smstrack.EventInput, 0, len(m.To))
@@ -230,30 +228,6 @@ func ParseWebhook(body []byte, receivedAt time.Time, account string) ([]*smstrac
 		shorten(env.Data.EventType, 40), EventSent, EventFinalized, EventReceived)
 }
 
-// compactJSON checks that body is one JSON object in UTF-8 and returns it
-// compacted, to keep as the events' payload.
-func compactJSON(body []byte) (json.RawMessage, error) {
-	if !utf8.Valid(body) {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: not UTF-8")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	var obj map[string]json.RawMessage
-	if err := dec.Decode(&obj); err != nil {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: %s", shorten(err.Error(), 80))
-	}
-	if obj == nil {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: not an object")
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: data after the object")
-	}
-	var b bytes.Buffer
-	if err := json.Compact(&b, body); err != nil {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: %s", shorten(err.Error(), 80))
-	}
-	return b.Bytes(), nil
-}
-
 // jsonField names the field a decoding error is about, when it says.
 func jsonField(err error) string {
 	var te *json.UnmarshalTypeError
@@ -263,41 +237,13 @@ func jsonField(err error) string {
 	return ""
 }
 
-// text is a scalar JSON value as text: strings as they are, numbers as
-// written, null and anything else as "".
-func text(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return ""
-	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return strings.TrimSpace(s)
-	}
-	var n json.Number
-	if json.Unmarshal(raw, &n) == nil {
-		return n.String()
-	}
-	return ""
-}
-
-// count reads a small non-negative count such as parts; anything else is
-// ignored (0), since the raw value stays in the payload.
-func count(s string) int {
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 || n > 10000 {
-		return 0
-	}
-	return n
-}
-
 // price returns the cost as Telnyx gave it, with its currency, or nothing
 // when either is missing.
 func (m *message) price() (amount, unit string) {
 	if m.Cost == nil {
 		return "", ""
 	}
-	amount, unit = text(m.Cost.Amount), strings.TrimSpace(m.Cost.Currency)
+	amount, unit = provider.ScalarText(m.Cost.Amount), strings.TrimSpace(m.Cost.Currency)
 	if amount == "" || unit == "" {
 		return "", ""
 	}
@@ -307,7 +253,7 @@ func (m *message) price() (amount, unit string) {
 // errorCode is the code of the first error Telnyx lists, "" when none.
 func (m *message) errorCode() string {
 	for _, e := range m.Errors {
-		if c := text(e.Code); c != "" {
+		if c := provider.ScalarText(e.Code); c != "" {
 			return shorten(c, 32)
 		}
 	}
@@ -321,7 +267,7 @@ func (m *message) media() []smstrack.Media {
 		if u == "" {
 			continue
 		}
-		size, _ := strconv.ParseInt(text(md.Size), 10, 64)
+		size, _ := strconv.ParseInt(provider.ScalarText(md.Size), 10, 64)
 		if size < 0 {
 			size = 0
 		}
@@ -336,15 +282,4 @@ func network(a address) smstrack.Network {
 		Carrier:    shorten(strings.TrimSpace(a.Carrier), 80),
 		NumberType: lineTypes[strings.ToLower(strings.TrimSpace(a.LineType))],
 	}
-}
-
-// firstTime parses the first of the RFC 3339 times that is set. A bad time
-// is ignored: it must not cost the event, and the payload keeps it.
-func firstTime(values ...string) time.Time {
-	for _, v := range values {
-		if t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(v)); err == nil {
-			return t.UTC()
-		}
-	}
-	return time.Time{}
 }

@@ -1,16 +1,14 @@
 package twilio
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider"
 	"github.com/smstrack/smstrack/internal/webhook"
 )
 
@@ -33,57 +31,17 @@ var statuses = map[string]smstrack.Status{
 }
 
 // ParseForm decodes a form-encoded webhook body.
-func ParseForm(body []byte) (url.Values, error) {
-	fields, err := url.ParseQuery(string(body))
-	if err != nil {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed form body: %s", shorten(err.Error(), 80))
-	}
-	return fields, nil
-}
+func ParseForm(body []byte) (url.Values, error) { return provider.ParseForm(body) }
 
 // ParseJSON decodes a JSON webhook body: the fields of its top-level object,
 // each value as text (strings as they are, null as "", anything else as
 // compact JSON), and the body compacted, to keep as the event's payload.
 func ParseJSON(body []byte) (url.Values, json.RawMessage, error) {
-	if !utf8.Valid(body) {
-		return nil, nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: not UTF-8")
+	obj, payload, err := provider.ObjectJSON(body)
+	if err != nil {
+		return nil, nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	var obj map[string]json.RawMessage
-	if err := dec.Decode(&obj); err != nil {
-		return nil, nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: %s", shorten(err.Error(), 80))
-	}
-	if obj == nil {
-		return nil, nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: not an object")
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: data after the object")
-	}
-	fields := make(url.Values, len(obj))
-	for k, raw := range obj {
-		fields.Set(k, jsonText(raw))
-	}
-	var compact bytes.Buffer
-	if err := json.Compact(&compact, body); err != nil {
-		return nil, nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: %s", shorten(err.Error(), 80))
-	}
-	return fields, compact.Bytes(), nil
-}
-
-// jsonText is a JSON value as a form field would carry it.
-func jsonText(raw json.RawMessage) string {
-	var s string
-	if err := json.Unmarshal(raw, &s); err == nil {
-		return s
-	}
-	if string(raw) == "null" {
-		return ""
-	}
-	var b bytes.Buffer
-	if json.Compact(&b, raw) != nil {
-		return string(raw)
-	}
-	return b.String()
+	return provider.JSONFields(obj), payload, nil
 }
 
 // formPayload is the canonical JSON of every field: encoding/json sorts the
@@ -165,7 +123,7 @@ func newEvent(fields url.Values, payload json.RawMessage, receivedAt time.Time) 
 	ev := &smstrack.EventInput{
 		Key: smstrack.Key{Provider: Provider, Account: account, ProviderID: sid},
 		Event: smstrack.Event{
-			ErrorCode:  errorCode(fields.Get("ErrorCode")),
+			ErrorCode:  provider.ErrorCode(fields.Get("ErrorCode")),
 			Source:     smstrack.SourceWebhook,
 			ReceivedAt: receivedAt,
 			Payload:    payload,
@@ -198,15 +156,6 @@ func first(fields url.Values, names ...string) string {
 		}
 	}
 	return ""
-}
-
-// errorCode normalizes ErrorCode: "0" or blank mean no error.
-func errorCode(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "0" {
-		return ""
-	}
-	return shorten(s, 32)
 }
 
 // count reads a small non-negative count such as NumSegments; anything else

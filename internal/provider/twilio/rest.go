@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/smstrack/smstrack/internal/provider"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -208,14 +209,14 @@ func valueEnd(b []byte, i int) int {
 	return len(b)
 }
 
-// resourceText is jsonText with a fast path for the common case, a string
+// resourceText is provider.JSONText with a fast path for the common case, a string
 // without escapes: every send decodes a resource, so this is a hot path.
 func resourceText(v json.RawMessage) string {
 	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' && bytes.IndexByte(v[1:len(v)-1], '\\') < 0 &&
 		bytes.IndexByte(v[1:len(v)-1], '"') < 0 && utf8.Valid(v) {
 		return string(v[1 : len(v)-1])
 	}
-	return jsonText(v)
+	return provider.JSONText(v)
 }
 
 // canonicalObject writes obj exactly as encoding/json writes a map of raw

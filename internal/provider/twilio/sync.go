@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider"
 )
 
 // Reconciliation: Twilio's Message resources, read through the REST client
@@ -88,7 +89,7 @@ func ResourceEvent(m *MessageResource, source smstrack.Source, now time.Time) (*
 		Key: smstrack.Key{Provider: Provider, Account: account, ProviderID: sid},
 		Event: smstrack.Event{
 			Status:       st,
-			ErrorCode:    errorCode(get("error_code")),
+			ErrorCode:    provider.ErrorCode(get("error_code")),
 			Source:       source,
 			ReceivedAt:   now,
 			ProviderTime: firstTime(updated, sent),

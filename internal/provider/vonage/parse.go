@@ -1,15 +1,13 @@
 package vonage
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider"
 	"github.com/smstrack/smstrack/internal/webhook"
 )
 
@@ -37,53 +35,17 @@ const ExpiredCode = "expired"
 var signingParams = []string{SigParam, TimestampParam, NonceParam}
 
 // ParseForm decodes a form-encoded body (or a query string).
-func ParseForm(body []byte) (url.Values, error) {
-	fields, err := url.ParseQuery(string(body))
-	if err != nil {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed form body: %s", shorten(err.Error(), 80))
-	}
-	return fields, nil
-}
+func ParseForm(body []byte) (url.Values, error) { return provider.ParseForm(body) }
 
 // ParseJSON decodes a JSON webhook body: the fields of its top-level object,
 // each value as text (strings as they are, null as "", anything else as
 // compact JSON). Vonage's JSON webhooks are flat objects of strings.
 func ParseJSON(body []byte) (url.Values, error) {
-	if !utf8.Valid(body) {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: not UTF-8")
+	obj, err := provider.DecodeObject(body)
+	if err != nil {
+		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	var obj map[string]json.RawMessage
-	if err := dec.Decode(&obj); err != nil {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: %s", shorten(err.Error(), 80))
-	}
-	if obj == nil {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: not an object")
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, smstrack.Errorf(smstrack.EINVALID, "malformed JSON body: data after the object")
-	}
-	fields := make(url.Values, len(obj))
-	for k, raw := range obj {
-		fields.Set(k, jsonText(raw))
-	}
-	return fields, nil
-}
-
-// jsonText is a JSON value as a form field would carry it.
-func jsonText(raw json.RawMessage) string {
-	var s string
-	if err := json.Unmarshal(raw, &s); err == nil {
-		return s
-	}
-	if string(bytes.TrimSpace(raw)) == "null" {
-		return ""
-	}
-	var b bytes.Buffer
-	if json.Compact(&b, raw) != nil {
-		return string(raw)
-	}
-	return b.String()
+	return provider.JSONFields(obj), nil
 }
 
 // payload is the canonical JSON of every field but the signing ones:
@@ -115,7 +77,7 @@ func ParseReceipt(fields url.Values, account string, receivedAt time.Time) (*sms
 		return nil, smstrack.FieldError("status", "unknown status %q", shorten(fields.Get("status"), 40))
 	}
 	ev.Status = st
-	ev.ErrorCode = errorCode(fields.Get("err-code"))
+	ev.ErrorCode = provider.ErrorCode(fields.Get("err-code"))
 	if word == "expired" && ev.ErrorCode == "" {
 		ev.ErrorCode = ExpiredCode
 	}
@@ -191,15 +153,6 @@ func newEvent(fields url.Values, account string, receivedAt time.Time) (*smstrac
 			Payload:    payload(fields),
 		},
 	}, nil
-}
-
-// errorCode normalizes err-code: "0" (delivered) or blank mean no error.
-func errorCode(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "0" {
-		return ""
-	}
-	return shorten(s, 32)
 }
 
 // price keeps a price that reads as a decimal number; carriers' odd values
