@@ -3,6 +3,7 @@ package provider
 import (
 	"encoding/json"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -98,5 +99,24 @@ func TestCatalogs(t *testing.T) {
 	}
 	if _, ok := f.Explain("TEXT_Y"); ok {
 		t.Error("folded Explain matched an unknown code")
+	}
+}
+
+func TestIDs(t *testing.T) {
+	long := func(n int) string { return strings.Repeat("a", n) }
+	for _, tt := range []struct {
+		s               string
+		word, printable bool
+	}{
+		{"AC0123abc_-", true, true}, {long(64), true, true}, {long(65), false, true}, {long(128), false, true},
+		{long(129), false, false}, {"", false, false}, {"+4915112345678", false, true}, {"a b", false, false},
+		{"a\x7f", false, false}, {"é", false, false},
+	} {
+		if got := WordID(tt.s); got != tt.word {
+			t.Errorf("WordID(%q) = %v", tt.s, got)
+		}
+		if got := PrintableID(tt.s); got != tt.printable {
+			t.Errorf("PrintableID(%q) = %v", tt.s, got)
+		}
 	}
 }

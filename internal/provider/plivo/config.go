@@ -9,9 +9,9 @@
 package plivo
 
 import (
-	"fmt"
 	"strings"
 
+	"github.com/smstrack/smstrack/internal/provider"
 	"github.com/smstrack/smstrack/internal/webhook"
 )
 
@@ -47,45 +47,16 @@ type Config struct {
 // comma-separated AuthID:AuthToken pairs, e.g. "MAXXXX:token1,SAYYYY:token2".
 // Blank input gives an empty map. Errors never repeat a token.
 func ParseAccounts(s string) (map[string]string, error) {
-	accounts := map[string]string{}
-	for i, pair := range strings.Split(s, ",") {
-		pair = strings.TrimSpace(pair)
-		if pair == "" {
-			continue
-		}
-		id, token, ok := strings.Cut(pair, ":")
-		id, token = strings.TrimSpace(id), strings.TrimSpace(token)
-		switch {
-		case !ok || id == "" || token == "":
-			return nil, fmt.Errorf("plivo accounts: entry %d: want AuthID:AuthToken", i+1)
-		case !(strings.HasPrefix(id, "MA") || strings.HasPrefix(id, "SA")) || !validID(id):
-			// Catches the pair written the wrong way round, which would
-			// otherwise only show as every signature failing. The text is
-			// not quoted: written that way round, it is the token.
-			return nil, fmt.Errorf("plivo accounts: entry %d: the part before ':' does not look like a Plivo auth ID (MA... or SA...)", i+1)
-		}
-		if prev, dup := accounts[id]; dup && prev != token {
-			return nil, fmt.Errorf("plivo accounts: auth ID %s is listed twice with different tokens", id)
-		}
-		accounts[id] = token
-	}
-	return accounts, nil
+	return provider.Accounts{Setting: "plivo accounts", Form: "AuthID:AuthToken", ID: "auth ID",
+		IsID: func(id string) bool {
+			return (strings.HasPrefix(id, "MA") || strings.HasPrefix(id, "SA")) && validID(id)
+		},
+		NotID: "a Plivo auth ID (MA... or SA...)"}.Parse(s)
 }
 
 // validID reports whether s can be a Plivo auth ID or message UUID:
 // letters, digits, '-' and '_', at most 64 bytes.
-func validID(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
+func validID(s string) bool { return provider.WordID(s) }
 
 // shorten cuts s for quoting in an error message.
 var shorten = webhook.Shorten

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/smstrack/smstrack/internal/provider"
 	"github.com/smstrack/smstrack/internal/webhook"
 )
 
@@ -87,17 +88,7 @@ func (c Config) account() string {
 
 // validID reports whether s can be a Telnyx id (a UUID) or a number used in
 // a key: printable ASCII without spaces, short enough for an index.
-func validID(s string) bool {
-	if s == "" || len(s) > 128 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c <= ' ' || c >= 0x7f {
-			return false
-		}
-	}
-	return true
-}
+func validID(s string) bool { return provider.PrintableID(s) }
 
 // shorten cuts s for quoting in an error message.
 var shorten = webhook.Shorten

@@ -11,9 +11,9 @@
 package twilio
 
 import (
-	"fmt"
 	"strings"
 
+	"github.com/smstrack/smstrack/internal/provider"
 	"github.com/smstrack/smstrack/internal/webhook"
 )
 
@@ -39,46 +39,15 @@ type Config struct {
 // comma-separated AccountSid:AuthToken pairs, e.g. "ACsid1:token1,ACsid2:token2".
 // Blank input gives an empty map. Errors never repeat a token.
 func ParseAccounts(s string) (map[string]string, error) {
-	accounts := map[string]string{}
-	for i, pair := range strings.Split(s, ",") {
-		pair = strings.TrimSpace(pair)
-		if pair == "" {
-			continue
-		}
-		sid, token, ok := strings.Cut(pair, ":")
-		sid, token = strings.TrimSpace(sid), strings.TrimSpace(token)
-		switch {
-		case !ok || sid == "" || token == "":
-			return nil, fmt.Errorf("twilio accounts: entry %d: want AccountSid:AuthToken", i+1)
-		case !strings.HasPrefix(sid, "AC") || !validID(sid):
-			// Catches the pair written the wrong way round, which would
-			// otherwise only show as every signature failing. The text is
-			// not quoted: written that way round, it is the token.
-			return nil, fmt.Errorf("twilio accounts: entry %d: the part before ':' does not look like an AccountSid (AC...)", i+1)
-		}
-		if prev, dup := accounts[sid]; dup && prev != token {
-			return nil, fmt.Errorf("twilio accounts: account %s is listed twice with different tokens", sid)
-		}
-		accounts[sid] = token
-	}
-	return accounts, nil
+	return provider.Accounts{Setting: "twilio accounts", Form: "AccountSid:AuthToken", ID: "account",
+		IsID:  func(id string) bool { return strings.HasPrefix(id, "AC") && validID(id) },
+		NotID: "an AccountSid (AC...)"}.Parse(s)
 }
 
 // validID reports whether s can be a Twilio SID (an account, message or
 // service id): Twilio's are 34 letters and digits; we allow a little more so
 // simulators may use readable ids, but nothing that could bloat an index.
-func validID(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
+func validID(s string) bool { return provider.WordID(s) }
 
 // shorten cuts s for quoting in an error message.
 var shorten = webhook.Shorten

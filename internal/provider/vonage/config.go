@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/smstrack/smstrack/internal/provider"
 	"github.com/smstrack/smstrack/internal/webhook"
 )
 
@@ -124,18 +125,7 @@ func ParseAccounts(s string) (map[string]Account, error) {
 // validID reports whether s can be a Vonage API key or message id: Vonage's
 // are short hex strings or UUIDs; we allow a little more so simulators may
 // use readable ids, but nothing that could bloat an index.
-func validID(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
+func validID(s string) bool { return provider.WordID(s) }
 
 // shorten cuts s for quoting in an error message.
 var shorten = webhook.Shorten
