@@ -137,3 +137,18 @@ func ErrorCode(s string) string {
 	}
 	return webhook.Shorten(s, 32)
 }
+
+// LookupStatus finds a provider's status word in its table, without regard
+// to case or surrounding space. A missing or unknown word is refused with
+// EINVALID naming field; an unknown one is quoted as given.
+func LookupStatus(field, word string, table map[string]smstrack.Status) (smstrack.Status, error) {
+	key := strings.ToLower(strings.TrimSpace(word))
+	if key == "" {
+		return "", smstrack.FieldError(field, "missing status")
+	}
+	st, ok := table[key]
+	if !ok {
+		return "", smstrack.FieldError(field, "unknown status %q", webhook.Shorten(word, 40))
+	}
+	return st, nil
+}

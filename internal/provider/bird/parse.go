@@ -60,13 +60,9 @@ func ParseStatusReport(fields url.Values, receivedAt time.Time, account string) 
 	case !validID(recipient):
 		return nil, smstrack.FieldError("recipient", "malformed recipient %q", shorten(recipient, 40))
 	}
-	word := get("status")
-	if word == "" {
-		return nil, smstrack.FieldError("status", "missing status")
-	}
-	st, ok := reportStatuses[strings.ToLower(word)]
-	if !ok {
-		return nil, smstrack.FieldError("status", "unknown status %q", shorten(word, 40))
+	st, err := provider.LookupStatus("status", get("status"), reportStatuses)
+	if err != nil {
+		return nil, err
 	}
 	ev := &smstrack.EventInput{
 		Key: smstrack.Key{Provider: Provider, Account: account, ProviderID: id + ":" + recipient},
@@ -166,13 +162,9 @@ func ParseChannelEvent(body []byte, receivedAt time.Time, account string) ([]*sm
 	if c := strings.TrimSpace(m.ChannelID); validID(c) {
 		account = c
 	}
-	word := strings.TrimSpace(m.Status)
-	if word == "" {
-		return nil, smstrack.FieldError("payload.status", "missing status")
-	}
-	st, ok := channelStatuses[strings.ToLower(word)]
-	if !ok {
-		return nil, smstrack.FieldError("payload.status", "unknown status %q", shorten(word, 40))
+	st, err := provider.LookupStatus("payload.status", strings.TrimSpace(m.Status), channelStatuses)
+	if err != nil {
+		return nil, err
 	}
 	newEvent := func(providerID string) *smstrack.EventInput {
 		ev := &smstrack.EventInput{

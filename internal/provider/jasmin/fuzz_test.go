@@ -1,12 +1,8 @@
 package jasmin
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -27,28 +23,14 @@ var querySeeds = []string{
 var parsed = providertest.Parsed{Provider: Provider, Secret: "token"}
 
 func FuzzParseDLR(f *testing.F) {
-	for _, s := range querySeeds {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, q string) {
-		fields, err := url.ParseQuery(q)
-		if err != nil {
-			return
-		}
+	providertest.FuzzForms(f, querySeeds, func(t *testing.T, fields url.Values) {
 		ev, err := ParseDLR(fields, "", nil, receivedAt)
 		parsed.Check(t, ev, err)
 	})
 }
 
 func FuzzParseInbound(f *testing.F) {
-	for _, s := range querySeeds {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, q string) {
-		fields, err := url.ParseQuery(q)
-		if err != nil {
-			return
-		}
+	providertest.FuzzForms(f, querySeeds, func(t *testing.T, fields url.Values) {
 		ev, err := ParseInbound(fields, "", receivedAt)
 		parsed.Check(t, ev, err)
 		if err == nil && ev.Facts.Body != nil && !utf8.ValidString(*ev.Facts.Body) {
@@ -71,35 +53,14 @@ func FuzzHandler(f *testing.F) {
 		if inbound {
 			path = InboundPath
 		}
-		if fields, err := url.ParseQuery(q); err == nil && fields.Get("token") == "" {
-			q = "token=" + testToken + "&" + q
-		}
-		method := http.MethodGet
-		if body != "" {
-			method = http.MethodPost
-		}
-		r, err := http.NewRequest(method, "http://track.example.com"+path+"?"+q, strings.NewReader(body))
-		if err != nil {
+		r := providertest.TokenRequest(path, ParamToken, testToken, q, body)
+		if r == nil {
 			return
 		}
-		if body != "" {
-			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		}
-		w := httptest.NewRecorder()
-		h.Mux.ServeHTTP(w, r)
-		h.Rej.Wait()
-		stored := len(h.Ing.Events())
-		switch {
-		case w.Code == http.StatusOK:
-			if stored != 1 || w.Body.String() != Ack {
-				t.Fatalf("answered 200 %q with %d events stored", w.Body, stored)
-			}
-		case w.Code >= 400 && w.Code < 500:
-			if stored != 0 || w.Code != http.StatusNotFound && !json.Valid(bytes.TrimSpace(w.Body.Bytes())) {
-				t.Fatalf("answered %d %q with %d events stored", w.Code, w.Body, stored)
-			}
-		default:
-			t.Fatalf("answered %d %q", w.Code, w.Body)
+		w := h.Do(r)
+		h.CheckFuzzed(t, w)
+		if w.Code == http.StatusOK && w.Body.String() != Ack {
+			t.Fatalf("answered 200 %q, want %q", w.Body, Ack)
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider/providertest"
 )
 
 var receivedAt = time.Date(2026, 3, 14, 15, 31, 0, 0, time.UTC)
@@ -124,12 +125,7 @@ func TestParseDLRRefuses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ev, err := ParseDLR(tt.fields, "", nil, receivedAt)
-			if err == nil {
-				t.Fatalf("ParseDLR = %+v, want an error", ev)
-			}
-			if smstrack.ErrorCode(err) != smstrack.EINVALID || smstrack.ErrorField(err) != tt.field {
-				t.Errorf("error %v (field %q), want EINVALID on %q", err, smstrack.ErrorField(err), tt.field)
-			}
+			providertest.CheckRefused(t, ev, err, tt.field)
 		})
 	}
 }

@@ -1,12 +1,7 @@
 package kannel
 
 import (
-	"bytes"
-	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"strings"
 	"testing"
 
 	"github.com/smstrack/smstrack/internal/provider/providertest"
@@ -22,14 +17,7 @@ var querySeeds = []string{
 }
 
 func FuzzParseDLR(f *testing.F) {
-	for _, s := range querySeeds {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, q string) {
-		fields, err := url.ParseQuery(q)
-		if err != nil {
-			return
-		}
+	providertest.FuzzForms(f, querySeeds, func(t *testing.T, fields url.Values) {
 		ev, err := ParseDLR(fields, "", nil, receivedAt)
 		providertest.Parsed{Provider: Provider, Secret: "token"}.Check(t, ev, err)
 	})
@@ -44,40 +32,8 @@ func FuzzHandler(f *testing.F) {
 	f.Add("token="+testToken, dlr().Encode())
 	f.Fuzz(func(t *testing.T, q, body string) {
 		h := newHarness(t, Config{Token: testToken})
-		fields, err := url.ParseQuery(q)
-		if err == nil && fields.Get("token") == "" {
-			q = "token=" + testToken + "&" + q
-		}
-		target := StatusPath
-		if q != "" {
-			target += "?" + q
-		}
-		method := http.MethodGet
-		if body != "" {
-			method = http.MethodPost
-		}
-		r, err := http.NewRequest(method, "http://track.example.com"+target, strings.NewReader(body))
-		if err != nil {
-			return
-		}
-		if body != "" {
-			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		}
-		w := httptest.NewRecorder()
-		h.Mux.ServeHTTP(w, r)
-		h.Rej.Wait()
-		stored := len(h.Ing.Events())
-		switch {
-		case w.Code == http.StatusOK:
-			if stored != 1 {
-				t.Fatalf("answered 200 with %d events stored", stored)
-			}
-		case w.Code >= 400 && w.Code < 500:
-			if stored != 0 || w.Code != http.StatusNotFound && !json.Valid(bytes.TrimSpace(w.Body.Bytes())) {
-				t.Fatalf("answered %d %q with %d events stored", w.Code, w.Body, stored)
-			}
-		default:
-			t.Fatalf("answered %d %q", w.Code, w.Body)
+		if r := providertest.TokenRequest(StatusPath, ParamToken, testToken, q, body); r != nil {
+			h.CheckFuzzed(t, h.Do(r))
 		}
 	})
 }

@@ -2,6 +2,7 @@ package plivo
 
 import (
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/smstrack/smstrack"
@@ -34,28 +35,14 @@ func checkParsed(t *testing.T, ev *smstrack.EventInput, err error) {
 }
 
 func FuzzParseStatusCallback(f *testing.F) {
-	for _, s := range formSeeds {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, body string) {
-		fields, err := ParseForm([]byte(body))
-		if err != nil {
-			return
-		}
+	providertest.FuzzForms(f, formSeeds, func(t *testing.T, fields url.Values) {
 		ev, err := ParseStatusCallback(fields, testAccount, receivedAt)
 		checkParsed(t, ev, err)
 	})
 }
 
 func FuzzParseInbound(f *testing.F) {
-	for _, s := range formSeeds {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, body string) {
-		fields, err := ParseForm([]byte(body))
-		if err != nil {
-			return
-		}
+	providertest.FuzzForms(f, formSeeds, func(t *testing.T, fields url.Values) {
 		ev, err := ParseInbound(fields, testAccount, receivedAt)
 		checkParsed(t, ev, err)
 		if err == nil && (ev.Status != smstrack.StatusReceived || ev.Facts.Direction != smstrack.Inbound) {

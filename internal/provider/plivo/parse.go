@@ -53,13 +53,9 @@ func ParseStatusCallback(fields url.Values, account string, receivedAt time.Time
 	if err != nil {
 		return nil, err
 	}
-	word := strings.ToLower(strings.TrimSpace(fields.Get("Status")))
-	if word == "" {
-		return nil, smstrack.FieldError("Status", "missing status")
-	}
-	st, ok := statuses[word]
-	if !ok {
-		return nil, smstrack.FieldError("Status", "unknown status %q", shorten(fields.Get("Status"), 40))
+	st, err := provider.LookupStatus("Status", fields.Get("Status"), statuses)
+	if err != nil {
+		return nil, err
 	}
 	ev.Status = st
 	ev.ErrorCode = provider.ErrorCode(fields.Get("ErrorCode"))

@@ -3,6 +3,7 @@ package providertest
 import (
 	"bytes"
 	"encoding/json"
+	"net/url"
 	"testing"
 	"unicode/utf8"
 
@@ -160,4 +161,40 @@ func (p Parsed) CheckAll(t testing.TB, evs []*smstrack.EventInput, err error) bo
 		p.Check(t, ev, nil)
 	}
 	return true
+}
+
+// CheckInbound is Check for a parser of inbound messages: an event must
+// be a received, inbound one.
+func (p Parsed) CheckInbound(t testing.TB, ev *smstrack.EventInput, err error) {
+	t.Helper()
+	if p.Check(t, ev, err) && (ev.Status != smstrack.StatusReceived || ev.Facts.Direction != smstrack.Inbound) {
+		t.Fatalf("inbound event %s/%s", ev.Status, ev.Facts.Direction)
+	}
+}
+
+// FuzzForms fuzzes with seeds as form bodies (or queries), handing check
+// the fields of every one that decodes.
+func FuzzForms(f *testing.F, seeds []string, check func(t *testing.T, fields url.Values)) {
+	for _, s := range seeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		fields, err := url.ParseQuery(body)
+		if err != nil {
+			return
+		}
+		check(t, fields)
+	})
+}
+
+// CheckRefused fails t unless a parser refused its input, answering got
+// and err, with an EINVALID error naming field.
+func CheckRefused(t testing.TB, got any, err error, field string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("parsed as %+v, want an error", got)
+	}
+	if smstrack.ErrorCode(err) != smstrack.EINVALID || smstrack.ErrorField(err) != field {
+		t.Errorf("error %v (field %q), want EINVALID on %q", err, smstrack.ErrorField(err), field)
+	}
 }

@@ -12,7 +12,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -142,4 +144,46 @@ func One(s smstrack.Status) []smstrack.Status {
 		return nil
 	}
 	return []smstrack.Status{s}
+}
+
+// TokenRequest is a gateway callback to path with the shared secret token
+// in its query as param (added unless q names it already), the query q and,
+// when body is not empty, a form body by POST. It is nil when the fuzzer
+// made a URL that cannot be requested.
+func TokenRequest(path, param, token, q, body string) *http.Request {
+	if fields, err := url.ParseQuery(q); err == nil && fields.Get(param) == "" {
+		q = param + "=" + token + "&" + q
+	}
+	method := http.MethodGet
+	if body != "" {
+		method = http.MethodPost
+	}
+	r, err := http.NewRequest(method, "http://track.example.com"+path+"?"+q, strings.NewReader(body))
+	if err != nil {
+		return nil
+	}
+	if body != "" {
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	return r
+}
+
+// CheckFuzzed fails t unless w answers a fuzzed request as a handler must:
+// 200 with one event stored, or a 4xx with none and, but for the mux's
+// 404, a JSON error; never a 5xx.
+func (h *Harness) CheckFuzzed(t *testing.T, w *httptest.ResponseRecorder) {
+	t.Helper()
+	stored := len(h.Ing.Events())
+	switch {
+	case w.Code == http.StatusOK:
+		if stored != 1 {
+			t.Fatalf("answered 200 %q with %d events stored", w.Body, stored)
+		}
+	case w.Code >= 400 && w.Code < 500:
+		if stored != 0 || w.Code != http.StatusNotFound && !json.Valid(bytes.TrimSpace(w.Body.Bytes())) {
+			t.Fatalf("answered %d %q with %d events stored", w.Code, w.Body, stored)
+		}
+	default:
+		t.Fatalf("answered %d %q", w.Code, w.Body)
+	}
 }

@@ -3,7 +3,6 @@ package sinch
 import (
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/smstrack/smstrack"
@@ -182,13 +181,9 @@ func report(newEvent func(string) *smstrack.EventInput, batch, recipient, word, 
 	if !validID(recipient) {
 		return nil, smstrack.FieldError(prefix+"recipient", "missing or malformed recipient %q", shorten(recipient, 40))
 	}
-	word = trim(word)
-	if word == "" {
-		return nil, smstrack.FieldError(prefix+"status", "missing status")
-	}
-	st, ok := statuses[strings.ToLower(word)]
-	if !ok {
-		return nil, smstrack.FieldError(prefix+"status", "unknown status %q", shorten(word, 40))
+	st, err := provider.LookupStatus(prefix+"status", trim(word), statuses)
+	if err != nil {
+		return nil, err
 	}
 	ev := newEvent(batch + ":" + recipient)
 	ev.Status = st

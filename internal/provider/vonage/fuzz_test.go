@@ -1,6 +1,7 @@
 package vonage
 
 import (
+	"net/url"
 	"testing"
 	"time"
 
@@ -35,14 +36,7 @@ func checkParsed(t *testing.T, ev *smstrack.EventInput, err error) {
 }
 
 func FuzzParseReceipt(f *testing.F) {
-	for _, s := range formSeeds {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, body string) {
-		fields, err := ParseForm([]byte(body))
-		if err != nil {
-			return
-		}
+	providertest.FuzzForms(f, formSeeds, func(t *testing.T, fields url.Values) {
 		ev, err := ParseReceipt(fields, testKey, receivedAt)
 		checkParsed(t, ev, err)
 		if err == nil && ev.Status == smstrack.StatusUndelivered && ev.ErrorCode == "" {
@@ -52,14 +46,7 @@ func FuzzParseReceipt(f *testing.F) {
 }
 
 func FuzzParseInbound(f *testing.F) {
-	for _, s := range formSeeds {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, body string) {
-		fields, err := ParseForm([]byte(body))
-		if err != nil {
-			return
-		}
+	providertest.FuzzForms(f, formSeeds, func(t *testing.T, fields url.Values) {
 		ev, err := ParseInbound(fields, testKey, receivedAt)
 		checkParsed(t, ev, err)
 		if err == nil && (ev.Status != smstrack.StatusReceived || ev.Facts.Direction != smstrack.Inbound) {

@@ -68,17 +68,13 @@ func ParseReceipt(fields url.Values, account string, receivedAt time.Time) (*sms
 	if err != nil {
 		return nil, err
 	}
-	word := strings.ToLower(strings.TrimSpace(fields.Get("status")))
-	if word == "" {
-		return nil, smstrack.FieldError("status", "missing status")
-	}
-	st, ok := statuses[word]
-	if !ok {
-		return nil, smstrack.FieldError("status", "unknown status %q", shorten(fields.Get("status"), 40))
+	st, err := provider.LookupStatus("status", fields.Get("status"), statuses)
+	if err != nil {
+		return nil, err
 	}
 	ev.Status = st
 	ev.ErrorCode = provider.ErrorCode(fields.Get("err-code"))
-	if word == "expired" && ev.ErrorCode == "" {
+	if strings.ToLower(strings.TrimSpace(fields.Get("status"))) == "expired" && ev.ErrorCode == "" {
 		ev.ErrorCode = ExpiredCode
 	}
 	// scts is when the carrier reported; message-timestamp only when
