@@ -152,3 +152,24 @@ func LookupStatus(field, word string, table map[string]smstrack.Status) (smstrac
 	}
 	return st, nil
 }
+
+// CheckID refuses, with EINVALID naming field, an id that is missing or
+// not valid; what names the id in the message ("message id").
+func CheckID(field, what, id string, valid func(string) bool) error {
+	switch {
+	case id == "":
+		return smstrack.FieldError(field, "missing %s", what)
+	case !valid(id):
+		return smstrack.FieldError(field, "malformed %s %q", what, webhook.Shorten(id, 40))
+	}
+	return nil
+}
+
+// NewEvent is the event of a provider's callback: keyed by the provider,
+// account and id, received at receivedAt, keeping payload.
+func NewEvent(provider, account, id string, receivedAt time.Time, payload json.RawMessage) *smstrack.EventInput {
+	return &smstrack.EventInput{
+		Key:   smstrack.Key{Provider: provider, Account: account, ProviderID: id},
+		Event: smstrack.Event{Source: smstrack.SourceWebhook, ReceivedAt: receivedAt, Payload: payload},
+	}
+}

@@ -50,15 +50,11 @@ const (
 func ParseStatusReport(fields url.Values, receivedAt time.Time, account string) (*smstrack.EventInput, error) {
 	get := func(name string) string { return strings.TrimSpace(fields.Get(name)) }
 	id, recipient := get("id"), get("recipient")
-	switch {
-	case id == "":
-		return nil, smstrack.FieldError("id", "missing message id")
-	case !validID(id):
-		return nil, smstrack.FieldError("id", "malformed message id %q", shorten(id, 40))
-	case recipient == "":
-		return nil, smstrack.FieldError("recipient", "missing recipient")
-	case !validID(recipient):
-		return nil, smstrack.FieldError("recipient", "malformed recipient %q", shorten(recipient, 40))
+	if err := provider.CheckID("id", "message id", id, validID); err != nil {
+		return nil, err
+	}
+	if err := provider.CheckID("recipient", "recipient", recipient, validID); err != nil {
+		return nil, err
 	}
 	st, err := provider.LookupStatus("status", get("status"), reportStatuses)
 	if err != nil {
@@ -153,11 +149,8 @@ func ParseChannelEvent(body []byte, receivedAt time.Time, account string) ([]*sm
 		return nil, smstrack.FieldError("payload", "missing payload object")
 	}
 	id := strings.TrimSpace(m.ID)
-	switch {
-	case id == "":
-		return nil, smstrack.FieldError("payload.id", "missing message id")
-	case !validID(id):
-		return nil, smstrack.FieldError("payload.id", "malformed message id %q", shorten(id, 40))
+	if err := provider.CheckID("payload.id", "message id", id, validID); err != nil {
+		return nil, err
 	}
 	if c := strings.TrimSpace(m.ChannelID); validID(c) {
 		account = c

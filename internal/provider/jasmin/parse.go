@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider"
 	"github.com/smstrack/smstrack/internal/provider/smpp"
 	"github.com/smstrack/smstrack/internal/webhook"
 )
@@ -132,14 +133,7 @@ func newEvent(fields url.Values, account string, receivedAt time.Time) (*smstrac
 	if len(account) > maxID || !utf8.ValidString(account) {
 		return nil, smstrack.FieldError(ParamAccount, "malformed account %q", shorten(strings.ToValidUTF8(account, "\uFFFD"), 40))
 	}
-	return &smstrack.EventInput{
-		Key: smstrack.Key{Provider: Provider, Account: account, ProviderID: id},
-		Event: smstrack.Event{
-			Source:     smstrack.SourceWebhook,
-			ReceivedAt: receivedAt,
-			Payload:    formPayload(fields),
-		},
-	}, nil
+	return provider.NewEvent(Provider, account, id, receivedAt, formPayload(fields)), nil
 }
 
 // formPayload is the canonical JSON of every field but the token, which is

@@ -67,17 +67,19 @@ func TestHandler(t *testing.T) {
 		wantField   string // error field, "-" for a success
 	}{
 		{"status callback by POST", one,
-			func(t *testing.T) *http.Request { return post(StatusPath, mustForm(t, statusForm), testToken) },
+			func(t *testing.T) *http.Request { return post(StatusPath, providertest.Form(t, statusForm), testToken) },
 			http.StatusOK, smstrack.StatusDelivered, testAccount, "-"},
 		{"status callback by GET", one,
-			func(t *testing.T) *http.Request { return get(StatusPath, mustForm(t, statusForm), testToken) },
+			func(t *testing.T) *http.Request { return get(StatusPath, providertest.Form(t, statusForm), testToken) },
 			http.StatusOK, smstrack.StatusDelivered, testAccount, "-"},
 		{"inbound by POST", one,
-			func(t *testing.T) *http.Request { return post(InboundPath, mustForm(t, inboundForm), testToken) },
+			func(t *testing.T) *http.Request {
+				return post(InboundPath, providertest.Form(t, inboundForm), testToken)
+			},
 			http.StatusOK, smstrack.StatusReceived, testAccount, "-"},
 		{"main-account signature only", one,
 			func(t *testing.T) *http.Request {
-				r := post(StatusPath, mustForm(t, statusForm), testToken)
+				r := post(StatusPath, providertest.Form(t, statusForm), testToken)
 				r.Header.Set(MainAccountSignatureHeader, r.Header.Get(SignatureHeader))
 				r.Header.Del(SignatureHeader)
 				return r
@@ -85,63 +87,67 @@ func TestHandler(t *testing.T) {
 			http.StatusOK, smstrack.StatusDelivered, testAccount, "-"},
 		{"rotating tokens: several signatures", one,
 			func(t *testing.T) *http.Request {
-				r := post(StatusPath, mustForm(t, statusForm), testToken)
+				r := post(StatusPath, providertest.Form(t, statusForm), testToken)
 				r.Header.Set(SignatureHeader, "bm90LWl0,"+r.Header.Get(SignatureHeader))
 				return r
 			},
 			http.StatusOK, smstrack.StatusDelivered, testAccount, "-"},
 		{"account named in the URL", two,
 			func(t *testing.T) *http.Request {
-				return post(StatusPath+"?account="+otherAccount, mustForm(t, statusForm), otherToken)
+				return post(StatusPath+"?account="+otherAccount, providertest.Form(t, statusForm), otherToken)
 			},
 			http.StatusOK, smstrack.StatusDelivered, otherAccount, "-"},
 		{"account found by its signature", two,
-			func(t *testing.T) *http.Request { return post(StatusPath, mustForm(t, statusForm), otherToken) },
+			func(t *testing.T) *http.Request {
+				return post(StatusPath, providertest.Form(t, statusForm), otherToken)
+			},
 			http.StatusOK, smstrack.StatusDelivered, otherAccount, "-"},
 		{"GET naming the account", two,
 			func(t *testing.T) *http.Request {
-				return get(InboundPath+"?account="+testAccount, mustForm(t, inboundForm), testToken)
+				return get(InboundPath+"?account="+testAccount, providertest.Form(t, inboundForm), testToken)
 			},
 			http.StatusOK, smstrack.StatusReceived, testAccount, "-"},
 		{"skip verification, nothing configured", Config{SkipVerification: true},
-			func(t *testing.T) *http.Request { return post(StatusPath, mustForm(t, statusForm), "") },
+			func(t *testing.T) *http.Request { return post(StatusPath, providertest.Form(t, statusForm), "") },
 			http.StatusOK, smstrack.StatusDelivered, DefaultAccount, "-"},
 		{"skip verification, one account", Config{Accounts: one.Accounts, SkipVerification: true},
-			func(t *testing.T) *http.Request { return post(StatusPath, mustForm(t, statusForm), "") },
+			func(t *testing.T) *http.Request { return post(StatusPath, providertest.Form(t, statusForm), "") },
 			http.StatusOK, smstrack.StatusDelivered, testAccount, "-"},
 		{"skip verification, several accounts, none named", Config{Accounts: two.Accounts, SkipVerification: true},
-			func(t *testing.T) *http.Request { return post(StatusPath, mustForm(t, statusForm), "") },
+			func(t *testing.T) *http.Request { return post(StatusPath, providertest.Form(t, statusForm), "") },
 			http.StatusForbidden, "", "", AccountParam},
 		{"signed by another account than named", two,
 			func(t *testing.T) *http.Request {
-				return post(StatusPath+"?account="+testAccount, mustForm(t, statusForm), otherToken)
+				return post(StatusPath+"?account="+testAccount, providertest.Form(t, statusForm), otherToken)
 			},
 			http.StatusForbidden, "", "", SignatureHeader},
 		{"named account not configured", one,
 			func(t *testing.T) *http.Request {
-				return post(StatusPath+"?account="+otherAccount, mustForm(t, statusForm), otherToken)
+				return post(StatusPath+"?account="+otherAccount, providertest.Form(t, statusForm), otherToken)
 			},
 			http.StatusForbidden, "", "", AccountParam},
 		{"nothing configured", Config{},
-			func(t *testing.T) *http.Request { return post(StatusPath, mustForm(t, statusForm), testToken) },
+			func(t *testing.T) *http.Request { return post(StatusPath, providertest.Form(t, statusForm), testToken) },
 			http.StatusForbidden, "", "", AccountParam},
 		{"no signature", one,
-			func(t *testing.T) *http.Request { return post(StatusPath, mustForm(t, statusForm), "") },
+			func(t *testing.T) *http.Request { return post(StatusPath, providertest.Form(t, statusForm), "") },
 			http.StatusForbidden, "", "", SignatureHeader},
 		{"no nonce", one,
 			func(t *testing.T) *http.Request {
-				r := post(StatusPath, mustForm(t, statusForm), testToken)
+				r := post(StatusPath, providertest.Form(t, statusForm), testToken)
 				r.Header.Del(NonceHeader)
 				return r
 			},
 			http.StatusForbidden, "", "", SignatureHeader},
 		{"wrong token", one,
-			func(t *testing.T) *http.Request { return post(StatusPath, mustForm(t, statusForm), otherToken) },
+			func(t *testing.T) *http.Request {
+				return post(StatusPath, providertest.Form(t, statusForm), otherToken)
+			},
 			http.StatusForbidden, "", "", SignatureHeader},
 		{"body changed after signing", one,
 			func(t *testing.T) *http.Request {
-				r := post(StatusPath, mustForm(t, statusForm), testToken)
-				body := with(t, statusForm, map[string]string{"Status": "undelivered"}).Encode()
+				r := post(StatusPath, providertest.Form(t, statusForm), testToken)
+				body := providertest.With(t, statusForm, map[string]string{"Status": "undelivered"}).Encode()
 				r.Body = http.NoBody
 				r2 := httptest.NewRequest(http.MethodPost, site+StatusPath, strings.NewReader(body))
 				r2.Header = r.Header
@@ -150,25 +156,25 @@ func TestHandler(t *testing.T) {
 			http.StatusForbidden, "", "", SignatureHeader},
 		{"signed for another path", one,
 			func(t *testing.T) *http.Request {
-				r := post(InboundPath, mustForm(t, statusForm), testToken)
-				r2 := post(StatusPath, mustForm(t, statusForm), "")
+				r := post(InboundPath, providertest.Form(t, statusForm), testToken)
+				r2 := post(StatusPath, providertest.Form(t, statusForm), "")
 				r2.Header = r.Header
 				return r2
 			},
 			http.StatusForbidden, "", "", SignatureHeader},
 		{"malformed account parameter", one,
 			func(t *testing.T) *http.Request {
-				return post(StatusPath+"?account=a%20b", mustForm(t, statusForm), testToken)
+				return post(StatusPath+"?account=a%20b", providertest.Form(t, statusForm), testToken)
 			},
 			http.StatusBadRequest, "", "", AccountParam},
 		{"unknown status word", one,
 			func(t *testing.T) *http.Request {
-				return post(StatusPath, with(t, statusForm, map[string]string{"Status": "lost"}), testToken)
+				return post(StatusPath, providertest.With(t, statusForm, map[string]string{"Status": "lost"}), testToken)
 			},
 			http.StatusBadRequest, "", "", "Status"},
 		{"no MessageUUID", one,
 			func(t *testing.T) *http.Request {
-				return post(InboundPath, with(t, inboundForm, map[string]string{"MessageUUID": "-"}), testToken)
+				return post(InboundPath, providertest.With(t, inboundForm, map[string]string{"MessageUUID": "-"}), testToken)
 			},
 			http.StatusBadRequest, "", "", "MessageUUID"},
 		{"JSON body", one,
@@ -187,7 +193,7 @@ func TestHandler(t *testing.T) {
 			http.StatusBadRequest, "", "", ""},
 		{"oversized body", one,
 			func(t *testing.T) *http.Request {
-				return post(StatusPath, with(t, statusForm, map[string]string{"pad": strings.Repeat("x", 65<<10)}), testToken)
+				return post(StatusPath, providertest.With(t, statusForm, map[string]string{"pad": strings.Repeat("x", 65<<10)}), testToken)
 			},
 			http.StatusBadRequest, "", "", ""},
 	}
@@ -230,7 +236,7 @@ func TestHandler(t *testing.T) {
 
 func TestHandlerPublicURL(t *testing.T) {
 	h := newHarness(t, Config{Accounts: map[string]string{testAccount: testToken}, PublicURL: "https://sms.example.org/"})
-	form := mustForm(t, statusForm)
+	form := providertest.Form(t, statusForm)
 	r := httptest.NewRequest(http.MethodPost, "http://10.0.0.5:8080"+StatusPath, strings.NewReader(form.Encode()))
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	r.Header.Set(NonceHeader, "1")
@@ -250,7 +256,7 @@ func TestHandlerIngestFailure(t *testing.T) {
 	} {
 		h := newHarness(t, Config{Accounts: map[string]string{testAccount: testToken}})
 		h.Ing.Err = tt.err
-		if w := h.Do(post(StatusPath, mustForm(t, statusForm), testToken)); w.Code != tt.want {
+		if w := h.Do(post(StatusPath, providertest.Form(t, statusForm), testToken)); w.Code != tt.want {
 			t.Errorf("Ingest error %v: status %d, want %d", tt.err, w.Code, tt.want)
 		}
 	}

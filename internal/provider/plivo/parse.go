@@ -124,23 +124,13 @@ func ParseInbound(fields url.Values, account string, receivedAt time.Time) (*sms
 // newEvent reads what status callbacks and inbound messages share.
 func newEvent(fields url.Values, account string, receivedAt time.Time) (*smstrack.EventInput, error) {
 	id := strings.TrimSpace(fields.Get("MessageUUID"))
-	switch {
-	case id == "":
-		return nil, smstrack.FieldError("MessageUUID", "missing message id")
-	case !validID(id):
-		return nil, smstrack.FieldError("MessageUUID", "malformed message id %q", shorten(id, 40))
+	if err := provider.CheckID("MessageUUID", "message id", id, validID); err != nil {
+		return nil, err
 	}
 	if !validID(account) {
 		return nil, smstrack.FieldError(AccountParam, "malformed account %q", shorten(account, 40))
 	}
-	return &smstrack.EventInput{
-		Key: smstrack.Key{Provider: Provider, Account: account, ProviderID: id},
-		Event: smstrack.Event{
-			Source:     smstrack.SourceWebhook,
-			ReceivedAt: receivedAt,
-			Payload:    payload(fields),
-		},
-	}, nil
+	return provider.NewEvent(Provider, account, id, receivedAt, payload(fields)), nil
 }
 
 // statusTime is the provider's own time of the status: when the carrier's

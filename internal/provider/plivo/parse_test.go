@@ -2,11 +2,11 @@ package plivo
 
 import (
 	"encoding/json"
-	"net/url"
 	"testing"
 	"time"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider/providertest"
 )
 
 const (
@@ -27,28 +27,6 @@ const statusForm = "MessageUUID=" + testUUID + "&ParentMessageUUID=" + testUUID 
 // inboundForm is an inbound SMS as Plivo documents it.
 const inboundForm = "From=14155552671&To=14155550100&Type=sms&Text=Hello+from+a+handset&MessageUUID=" + testUUID +
 	"&Units=1&TotalRate=0.00000&TotalAmount=0.00000&MessageIntent=&PowerpackUUID="
-
-func mustForm(t *testing.T, s string) url.Values {
-	t.Helper()
-	v, err := url.ParseQuery(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
-func with(t *testing.T, form string, set map[string]string) url.Values {
-	t.Helper()
-	v := mustForm(t, form)
-	for k, val := range set {
-		if val == "-" {
-			v.Del(k)
-		} else {
-			v.Set(k, val)
-		}
-	}
-	return v
-}
 
 func TestParseStatusCallback(t *testing.T) {
 	dlr := time.Date(2024, 3, 14, 15, 30, 5, 456789000, time.UTC)
@@ -95,7 +73,7 @@ func TestParseStatusCallback(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ev, err := ParseStatusCallback(with(t, statusForm, tt.set), testAccount, receivedAt)
+			ev, err := ParseStatusCallback(providertest.With(t, statusForm, tt.set), testAccount, receivedAt)
 			if tt.wantErrField != "" {
 				if err == nil || smstrack.ErrorCode(err) != smstrack.EINVALID || smstrack.ErrorField(err) != tt.wantErrField {
 					t.Fatalf("err = %v, want EINVALID on field %s", err, tt.wantErrField)
@@ -126,7 +104,7 @@ func TestParseStatusCallback(t *testing.T) {
 }
 
 func TestParseStatusCallbackFacts(t *testing.T) {
-	ev, err := ParseStatusCallback(mustForm(t, statusForm), testAccount, receivedAt)
+	ev, err := ParseStatusCallback(providertest.Form(t, statusForm), testAccount, receivedAt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +145,7 @@ func TestParseInbound(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ev, err := ParseInbound(with(t, inboundForm, tt.set), testAccount, receivedAt)
+			ev, err := ParseInbound(providertest.With(t, inboundForm, tt.set), testAccount, receivedAt)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -186,7 +164,7 @@ func TestParseInbound(t *testing.T) {
 			}
 		})
 	}
-	if _, err := ParseInbound(with(t, inboundForm, map[string]string{"MessageUUID": "-"}), testAccount, receivedAt); smstrack.ErrorField(err) != "MessageUUID" {
+	if _, err := ParseInbound(providertest.With(t, inboundForm, map[string]string{"MessageUUID": "-"}), testAccount, receivedAt); smstrack.ErrorField(err) != "MessageUUID" {
 		t.Errorf("no MessageUUID: err %v", err)
 	}
 }

@@ -187,3 +187,28 @@ func (h *Harness) CheckFuzzed(t *testing.T, w *httptest.ResponseRecorder) {
 		t.Fatalf("answered %d %q", w.Code, w.Body)
 	}
 }
+
+// Form decodes a test's form payload, stopping t if it is not one.
+func Form(t testing.TB, s string) url.Values {
+	t.Helper()
+	v, err := url.ParseQuery(s)
+	if err != nil {
+		t.Fatalf("test payload %q: %v", s, err)
+	}
+	return v
+}
+
+// With is the form s changed by set: each name set to its value, or
+// removed for the value "-".
+func With(t testing.TB, s string, set map[string]string) url.Values {
+	t.Helper()
+	v := Form(t, s)
+	for k, val := range set {
+		if val == "-" {
+			v.Del(k)
+		} else {
+			v.Set(k, val)
+		}
+	}
+	return v
+}

@@ -98,10 +98,7 @@ func ParseCallback(body []byte, receivedAt time.Time, account string) ([]*smstra
 		return nil, smstrack.FieldError(field, "malformed Sinch callback: %s", shorten(err.Error(), 80))
 	}
 	newEvent := func(id string) *smstrack.EventInput {
-		return &smstrack.EventInput{
-			Key:   smstrack.Key{Provider: Provider, Account: account, ProviderID: id},
-			Event: smstrack.Event{Source: smstrack.SourceWebhook, ReceivedAt: receivedAt, Payload: payload},
-		}
+		return provider.NewEvent(Provider, account, id, receivedAt, payload)
 	}
 	typ := trim(cb.Type)
 	switch typ {
@@ -147,11 +144,8 @@ func ParseCallback(body []byte, receivedAt time.Time, account string) ([]*smstra
 
 	case TypeMOText, TypeMOBinary:
 		id := trim(cb.ID)
-		switch {
-		case id == "":
-			return nil, smstrack.FieldError("id", "missing message id")
-		case !validID(id):
-			return nil, smstrack.FieldError("id", "malformed message id %q", shorten(id, 40))
+		if err := provider.CheckID("id", "message id", id, validID); err != nil {
+			return nil, err
 		}
 		ev := newEvent(id)
 		ev.Status = smstrack.StatusReceived
@@ -203,11 +197,8 @@ func report(newEvent func(string) *smstrack.EventInput, batch, recipient, word, 
 
 func batchID(s string) (string, error) {
 	s = trim(s)
-	switch {
-	case s == "":
-		return "", smstrack.FieldError("batch_id", "missing batch id")
-	case !validID(s):
-		return "", smstrack.FieldError("batch_id", "malformed batch id %q", shorten(s, 40))
+	if err := provider.CheckID("batch_id", "batch id", s, validID); err != nil {
+		return "", err
 	}
 	return s, nil
 }

@@ -123,11 +123,8 @@ func ParseWebhook(body []byte, receivedAt time.Time, account string) ([]*smstrac
 	}
 	m := env.Data.Payload
 	id := strings.TrimSpace(m.ID)
-	switch {
-	case id == "":
-		return nil, smstrack.FieldError("data.payload.id", "missing message id")
-	case !validID(id):
-		return nil, smstrack.FieldError("data.payload.id", "malformed message id %q", shorten(id, 40))
+	if err := provider.CheckID("data.payload.id", "message id", id, validID); err != nil {
+		return nil, err
 	}
 	if p := strings.TrimSpace(m.MessagingProfileID); validID(p) {
 		account = p

@@ -93,11 +93,8 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, parse parseFunc,
 			return nil, err
 		}
 		account := strings.TrimSpace(fields.Get("AccountSid"))
-		switch {
-		case account == "":
-			return nil, smstrack.FieldError("AccountSid", "missing account id")
-		case !validID(account):
-			return nil, smstrack.FieldError("AccountSid", "malformed account id %q", shorten(account, 40))
+		if err := provider.CheckID("AccountSid", "account id", account, validID); err != nil {
+			return nil, err
 		}
 		if err := h.authenticate(r, account, fields, c.Body, isJSON); err != nil {
 			c.LogWith("account", account)

@@ -33,7 +33,7 @@ func formRequest(t *testing.T, target, form, token string) *http.Request {
 	t.Helper()
 	r := httptest.NewRequest(http.MethodPost, "https://track.example.com"+target, strings.NewReader(form))
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	r.Header.Set(SignatureHeader, Sign(token, "https://track.example.com"+target, mustForm(t, form)))
+	r.Header.Set(SignatureHeader, Sign(token, "https://track.example.com"+target, providertest.Form(t, form)))
 	return r
 }
 
@@ -86,7 +86,7 @@ func TestHandler(t *testing.T) {
 				r.Host = "track.example.com"
 				r.TLS = &tls.ConnectionState{}
 				r.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-				r.Header.Set(SignatureHeader, Sign(testToken, "https://track.example.com:443/webhooks/twilio/status?tenant=acme&x=%2F", mustForm(t, undeliveredForm)))
+				r.Header.Set(SignatureHeader, Sign(testToken, "https://track.example.com:443/webhooks/twilio/status?tenant=acme&x=%2F", providertest.Form(t, undeliveredForm)))
 				return r
 			},
 			wantStatus: http.StatusNoContent,
@@ -99,7 +99,7 @@ func TestHandler(t *testing.T) {
 			req: func(t *testing.T) *http.Request {
 				r := httptest.NewRequest(http.MethodPost, "http://10.0.0.5:8080"+StatusPath, strings.NewReader(deliveredForm))
 				r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				r.Header.Set(SignatureHeader, Sign(testToken, "https://sms.example.org"+StatusPath, mustForm(t, deliveredForm)))
+				r.Header.Set(SignatureHeader, Sign(testToken, "https://sms.example.org"+StatusPath, providertest.Form(t, deliveredForm)))
 				return r
 			},
 			wantStatus: http.StatusNoContent,

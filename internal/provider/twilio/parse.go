@@ -113,11 +113,8 @@ func newEvent(fields url.Values, payload json.RawMessage, receivedAt time.Time) 
 		return nil, smstrack.FieldError("MessageSid", "malformed message id %q", shorten(sid, 40))
 	}
 	account := strings.TrimSpace(fields.Get("AccountSid"))
-	switch {
-	case account == "":
-		return nil, smstrack.FieldError("AccountSid", "missing account id")
-	case !validID(account):
-		return nil, smstrack.FieldError("AccountSid", "malformed account id %q", shorten(account, 40))
+	if err := provider.CheckID("AccountSid", "account id", account, validID); err != nil {
+		return nil, err
 	}
 
 	ev := &smstrack.EventInput{

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider/providertest"
 )
 
 // Realistic payloads, shaped after Twilio's messaging webhook documentation.
@@ -39,15 +40,6 @@ const (
 )
 
 var receivedAt = time.Date(2026, 3, 14, 15, 9, 26, 0, time.UTC)
-
-func mustForm(t *testing.T, s string) url.Values {
-	t.Helper()
-	v, err := url.ParseQuery(s)
-	if err != nil {
-		t.Fatalf("test payload %q: %v", s, err)
-	}
-	return v
-}
 
 func ptr(s string) *string { return &s }
 
@@ -132,7 +124,7 @@ func TestParseStatusCallback(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fields := mustForm(t, tt.form)
+			fields := providertest.Form(t, tt.form)
 			got, err := ParseStatusCallback(fields, receivedAt)
 			if tt.wantField != "" {
 				if smstrack.ErrorCode(err) != smstrack.EINVALID || smstrack.ErrorField(err) != tt.wantField {
@@ -197,7 +189,7 @@ func TestParseInbound(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fields := mustForm(t, tt.form)
+			fields := providertest.Form(t, tt.form)
 			got, err := ParseInbound(fields, receivedAt)
 			if tt.wantField != "" {
 				if smstrack.ErrorCode(err) != smstrack.EINVALID || smstrack.ErrorField(err) != tt.wantField {
@@ -255,11 +247,11 @@ func toAny(ss []string) []any {
 // The same callback delivered twice must dedupe, whatever order its fields
 // came in; a different status must not.
 func TestDedupeKey(t *testing.T) {
-	a, err := ParseStatusCallback(mustForm(t, deliveredForm), receivedAt)
+	a, err := ParseStatusCallback(providertest.Form(t, deliveredForm), receivedAt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	reordered := mustForm(t, "RawDlrDoneDate=2603141509&ApiVersion=2010-04-01&From=%2B14155550199"+
+	reordered := providertest.Form(t, "RawDlrDoneDate=2603141509&ApiVersion=2010-04-01&From=%2B14155550199"+
 		"&MessagingServiceSid="+testService+"&AccountSid="+testAccount+"&MessageSid="+testSID+
 		"&To=%2B14155550100&MessageStatus=delivered&SmsStatus=delivered&SmsSid="+testSID)
 	b, err := ParseStatusCallback(reordered, receivedAt.Add(time.Minute))
@@ -269,7 +261,7 @@ func TestDedupeKey(t *testing.T) {
 	if a.DedupeKey != b.DedupeKey {
 		t.Errorf("same callback, reordered: keys %s and %s differ", a.DedupeKey, b.DedupeKey)
 	}
-	c, err := ParseStatusCallback(mustForm(t, undeliveredForm), receivedAt)
+	c, err := ParseStatusCallback(providertest.Form(t, undeliveredForm), receivedAt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +271,7 @@ func TestDedupeKey(t *testing.T) {
 }
 
 func TestRepeatedFieldsKept(t *testing.T) {
-	fields := mustForm(t, "MessageSid="+testSID+"&MessageStatus=sent&AccountSid="+testAccount+"&Tag=a&Tag=b")
+	fields := providertest.Form(t, "MessageSid="+testSID+"&MessageStatus=sent&AccountSid="+testAccount+"&Tag=a&Tag=b")
 	ev, err := ParseStatusCallback(fields, receivedAt)
 	if err != nil {
 		t.Fatal(err)

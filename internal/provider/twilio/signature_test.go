@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/smstrack/smstrack/internal/provider/providertest"
 	twilioclient "github.com/twilio/twilio-go/client"
 )
 
@@ -72,7 +73,7 @@ func TestURLVariants(t *testing.T) {
 
 func TestVerifyForm(t *testing.T) {
 	const u = "https://track.example.com/webhooks/twilio/status?tenant=acme"
-	params := mustForm(t, deliveredForm)
+	params := providertest.Form(t, deliveredForm)
 	good := Sign(testToken, u, params)
 	tests := []struct {
 		name   string

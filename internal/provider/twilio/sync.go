@@ -40,18 +40,12 @@ func Status(word string) (st smstrack.Status, ok bool) {
 func ResourceEvent(m *MessageResource, source smstrack.Source, now time.Time) (*smstrack.EventInput, error) {
 	get := func(name string) string { return strings.TrimSpace(m.Fields[name]) }
 	sid := get("sid")
-	switch {
-	case sid == "":
-		return nil, smstrack.FieldError("sid", "missing message sid")
-	case !validID(sid):
-		return nil, smstrack.FieldError("sid", "malformed message sid %q", shorten(sid, 40))
+	if err := provider.CheckID("sid", "message sid", sid, validID); err != nil {
+		return nil, err
 	}
 	account := get("account_sid")
-	switch {
-	case account == "":
-		return nil, smstrack.FieldError("account_sid", "missing account sid")
-	case !validID(account):
-		return nil, smstrack.FieldError("account_sid", "malformed account sid %q", shorten(account, 40))
+	if err := provider.CheckID("account_sid", "account sid", account, validID); err != nil {
+		return nil, err
 	}
 	word := get("status")
 	if word == "" {

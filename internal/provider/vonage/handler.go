@@ -117,11 +117,8 @@ func (h *Handler) account(fields url.Values) (string, error) {
 			key = k
 		}
 	}
-	switch {
-	case key == "":
-		return "", smstrack.FieldError("api-key", "missing api-key")
-	case !validID(key):
-		return "", smstrack.FieldError("api-key", "malformed api-key %q", shorten(key, 40))
+	if err := provider.CheckID("api-key", "api-key", key, validID); err != nil {
+		return "", err
 	}
 	return key, nil
 }

@@ -33,7 +33,7 @@ func newHarness(t *testing.T, cfg Config) *providertest.Harness {
 // signed adds timestamp, nonce and sig to form as Vonage does.
 func signed(t *testing.T, form string, secret string, m Method, ts time.Time) url.Values {
 	t.Helper()
-	v := mustForm(t, form)
+	v := providertest.Form(t, form)
 	v.Set("timestamp", strconv.FormatInt(ts.Unix(), 10))
 	v.Set("nonce", "9b0c7f1e-5a7e-4d8a-8b57-4a7f6f0c2d11")
 	v.Set("sig", Sign(secret, m, v))
@@ -98,28 +98,28 @@ func TestHandler(t *testing.T) {
 			},
 			http.StatusOK, smstrack.StatusDelivered, "-"},
 		{"unsigned account", unsignedCfg,
-			func(t *testing.T) *http.Request { return postForm(StatusPath, mustForm(t, receiptForm)) },
+			func(t *testing.T) *http.Request { return postForm(StatusPath, providertest.Form(t, receiptForm)) },
 			http.StatusOK, smstrack.StatusDelivered, "-"},
 		{"unknown status is stored without one", unsignedCfg,
 			func(t *testing.T) *http.Request {
-				return get(StatusPath, with(t, receiptForm, map[string]string{"status": "unknown"}))
+				return get(StatusPath, providertest.With(t, receiptForm, map[string]string{"status": "unknown"}))
 			},
 			http.StatusOK, "", "-"},
 		{"no api-key with one account", unsignedCfg,
 			func(t *testing.T) *http.Request {
-				return get(StatusPath, with(t, receiptForm, map[string]string{"api-key": "-"}))
+				return get(StatusPath, providertest.With(t, receiptForm, map[string]string{"api-key": "-"}))
 			},
 			http.StatusOK, smstrack.StatusDelivered, "-"},
 		{"skip verification, any account", Config{SkipVerification: true},
-			func(t *testing.T) *http.Request { return get(StatusPath, mustForm(t, receiptForm)) },
+			func(t *testing.T) *http.Request { return get(StatusPath, providertest.Form(t, receiptForm)) },
 			http.StatusOK, smstrack.StatusDelivered, "-"},
 		{"skip verification ignores a bad sig", Config{Accounts: signedCfg.Accounts, SkipVerification: true},
 			func(t *testing.T) *http.Request {
-				return get(StatusPath, with(t, receiptForm, map[string]string{"sig": "00"}))
+				return get(StatusPath, providertest.With(t, receiptForm, map[string]string{"sig": "00"}))
 			},
 			http.StatusOK, smstrack.StatusDelivered, "-"},
 		{"missing sig", signedCfg,
-			func(t *testing.T) *http.Request { return postForm(StatusPath, mustForm(t, receiptForm)) },
+			func(t *testing.T) *http.Request { return postForm(StatusPath, providertest.Form(t, receiptForm)) },
 			http.StatusForbidden, "", "sig"},
 		{"wrong secret", signedCfg,
 			func(t *testing.T) *http.Request {
@@ -150,25 +150,25 @@ func TestHandler(t *testing.T) {
 			http.StatusOK, smstrack.StatusDelivered, "-"},
 		{"account not configured", signedCfg,
 			func(t *testing.T) *http.Request {
-				return get(StatusPath, with(t, receiptForm, map[string]string{"api-key": "ffff9999"}))
+				return get(StatusPath, providertest.With(t, receiptForm, map[string]string{"api-key": "ffff9999"}))
 			},
 			http.StatusForbidden, "", "api-key"},
 		{"nothing configured", Config{},
-			func(t *testing.T) *http.Request { return get(StatusPath, mustForm(t, receiptForm)) },
+			func(t *testing.T) *http.Request { return get(StatusPath, providertest.Form(t, receiptForm)) },
 			http.StatusForbidden, "", "api-key"},
 		{"no api-key with several accounts", Config{Accounts: map[string]Account{testKey: {}, "ffff9999": {}}},
 			func(t *testing.T) *http.Request {
-				return get(StatusPath, with(t, receiptForm, map[string]string{"api-key": "-"}))
+				return get(StatusPath, providertest.With(t, receiptForm, map[string]string{"api-key": "-"}))
 			},
 			http.StatusBadRequest, "", "api-key"},
 		{"unknown status word", unsignedCfg,
 			func(t *testing.T) *http.Request {
-				return get(StatusPath, with(t, receiptForm, map[string]string{"status": "lost"}))
+				return get(StatusPath, providertest.With(t, receiptForm, map[string]string{"status": "lost"}))
 			},
 			http.StatusBadRequest, "", "status"},
 		{"no messageId", unsignedCfg,
 			func(t *testing.T) *http.Request {
-				return postForm(InboundPath, with(t, inboundForm, map[string]string{"messageId": "-"}))
+				return postForm(InboundPath, providertest.With(t, inboundForm, map[string]string{"messageId": "-"}))
 			},
 			http.StatusBadRequest, "", "messageId"},
 		{"malformed form", unsignedCfg,
@@ -194,7 +194,7 @@ func TestHandler(t *testing.T) {
 			http.StatusBadRequest, "", "Content-Type"},
 		{"oversized body", unsignedCfg,
 			func(t *testing.T) *http.Request {
-				return postForm(StatusPath, with(t, receiptForm, map[string]string{"pad": strings.Repeat("x", 65<<10)}))
+				return postForm(StatusPath, providertest.With(t, receiptForm, map[string]string{"pad": strings.Repeat("x", 65<<10)}))
 			},
 			http.StatusBadRequest, "", ""},
 	}
@@ -244,7 +244,7 @@ func TestHandlerIngestFailure(t *testing.T) {
 	} {
 		h := newHarness(t, Config{Accounts: map[string]Account{testKey: {}}})
 		h.Ing.Err = tt.err
-		if w := h.Do(get(StatusPath, mustForm(t, receiptForm))); w.Code != tt.want {
+		if w := h.Do(get(StatusPath, providertest.Form(t, receiptForm))); w.Code != tt.want {
 			t.Errorf("Ingest error %v: status %d, want %d", tt.err, w.Code, tt.want)
 		}
 	}
@@ -252,7 +252,7 @@ func TestHandlerIngestFailure(t *testing.T) {
 
 func TestHandlerWarnsWhenSkipping(t *testing.T) {
 	h := newHarness(t, Config{SkipVerification: true})
-	h.Do(get(StatusPath, mustForm(t, receiptForm)))
+	h.Do(get(StatusPath, providertest.Form(t, receiptForm)))
 	if !strings.Contains(h.Logs.String(), "level=WARN") {
 		t.Errorf("no warning logged with verification off:\n%s", h.Logs)
 	}

@@ -129,26 +129,13 @@ func ParseInbound(fields url.Values, account string, receivedAt time.Time) (*sms
 // newEvent reads what receipts and inbound messages share.
 func newEvent(fields url.Values, account string, receivedAt time.Time) (*smstrack.EventInput, error) {
 	id := strings.TrimSpace(fields.Get("messageId"))
-	switch {
-	case id == "":
-		return nil, smstrack.FieldError("messageId", "missing message id")
-	case !validID(id):
-		return nil, smstrack.FieldError("messageId", "malformed message id %q", shorten(id, 40))
+	if err := provider.CheckID("messageId", "message id", id, validID); err != nil {
+		return nil, err
 	}
-	switch {
-	case account == "":
-		return nil, smstrack.FieldError("api-key", "missing api-key")
-	case !validID(account):
-		return nil, smstrack.FieldError("api-key", "malformed api-key %q", shorten(account, 40))
+	if err := provider.CheckID("api-key", "api-key", account, validID); err != nil {
+		return nil, err
 	}
-	return &smstrack.EventInput{
-		Key: smstrack.Key{Provider: Provider, Account: account, ProviderID: id},
-		Event: smstrack.Event{
-			Source:     smstrack.SourceWebhook,
-			ReceivedAt: receivedAt,
-			Payload:    payload(fields),
-		},
-	}, nil
+	return provider.NewEvent(Provider, account, id, receivedAt, payload(fields)), nil
 }
 
 // price keeps a price that reads as a decimal number; carriers' odd values

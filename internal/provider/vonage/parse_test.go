@@ -2,11 +2,11 @@ package vonage
 
 import (
 	"encoding/json"
-	"net/url"
 	"testing"
 	"time"
 
 	"github.com/smstrack/smstrack"
+	"github.com/smstrack/smstrack/internal/provider/providertest"
 )
 
 const testKey = "abcd1234"
@@ -21,28 +21,6 @@ const receiptForm = "err-code=0&message-timestamp=2018-10-25+12%3A10%3A29&messag
 // inboundForm is an inbound message as Vonage's documentation shows one.
 const inboundForm = "msisdn=447700900001&to=447700900000&messageId=0A0000000123ABCD1&text=Hello+world" +
 	"&type=text&keyword=HELLO&api-key=" + testKey + "&message-timestamp=2020-01-01+12%3A00%3A00"
-
-func mustForm(t *testing.T, s string) url.Values {
-	t.Helper()
-	v, err := url.ParseQuery(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
-func with(t *testing.T, form string, set map[string]string) url.Values {
-	t.Helper()
-	v := mustForm(t, form)
-	for k, val := range set {
-		if val == "-" {
-			v.Del(k)
-		} else {
-			v.Set(k, val)
-		}
-	}
-	return v
-}
 
 func TestParseReceipt(t *testing.T) {
 	tests := []struct {
@@ -83,7 +61,7 @@ func TestParseReceipt(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ev, err := ParseReceipt(with(t, receiptForm, tt.set), testKey, receivedAt)
+			ev, err := ParseReceipt(providertest.With(t, receiptForm, tt.set), testKey, receivedAt)
 			if tt.wantErrField != "" {
 				if err == nil || smstrack.ErrorCode(err) != smstrack.EINVALID || smstrack.ErrorField(err) != tt.wantErrField {
 					t.Fatalf("err = %v, want EINVALID on field %s", err, tt.wantErrField)
@@ -104,7 +82,7 @@ func TestParseReceipt(t *testing.T) {
 }
 
 func TestParseReceiptFacts(t *testing.T) {
-	fields := with(t, receiptForm, map[string]string{"client-ref": "order-42", "sig": "abc", "timestamp": "1540469430", "nonce": "n1"})
+	fields := providertest.With(t, receiptForm, map[string]string{"client-ref": "order-42", "sig": "abc", "timestamp": "1540469430", "nonce": "n1"})
 	ev, err := ParseReceipt(fields, testKey, receivedAt)
 	if err != nil {
 		t.Fatal(err)
@@ -143,7 +121,7 @@ func TestParseReceiptFacts(t *testing.T) {
 	}
 
 	// A retry, signed afresh, is the same event.
-	again, err := ParseReceipt(with(t, receiptForm, map[string]string{"client-ref": "order-42", "sig": "def", "timestamp": "1540469490", "nonce": "n2"}), testKey, receivedAt)
+	again, err := ParseReceipt(providertest.With(t, receiptForm, map[string]string{"client-ref": "order-42", "sig": "def", "timestamp": "1540469490", "nonce": "n2"}), testKey, receivedAt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +145,7 @@ func TestParseInbound(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ev, err := ParseInbound(with(t, inboundForm, tt.set), testKey, receivedAt)
+			ev, err := ParseInbound(providertest.With(t, inboundForm, tt.set), testKey, receivedAt)
 			if err != nil {
 				t.Fatal(err)
 			}
