@@ -85,7 +85,7 @@ func TestServe(t *testing.T) {
 			cb.StoreStatus = func(error) int { return http.StatusInternalServerError }
 		}, Case: providertest.Case{Req: get(tok + "id=1&status=sent"), IngErr: context.DeadlineExceeded, WantStatus: 503, WantField: "-"}},
 		{name: "request gone", Case: providertest.Case{Req: func() *http.Request {
-			return get(tok+"id=1&status=sent")().WithContext(canceled)
+			return get(tok + "id=1&status=sent")().WithContext(canceled)
 		}, IngErr: errors.New("interrupted"), WantStatus: 503, WantField: "-"}},
 		{name: "oversized body", Case: providertest.Case{Req: func() *http.Request {
 			return httptest.NewRequest(http.MethodPost, "/fake", strings.NewReader(strings.Repeat("x", webhook.MaxBody+1)))

@@ -3,6 +3,7 @@ package provider
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/url"
 	"strconv"
@@ -172,4 +173,23 @@ func NewEvent(provider, account, id string, receivedAt time.Time, payload json.R
 		Key:   smstrack.Key{Provider: provider, Account: account, ProviderID: id},
 		Event: smstrack.Event{Source: smstrack.SourceWebhook, ReceivedAt: receivedAt, Payload: payload},
 	}
+}
+
+// DecodeJSON checks that body is one JSON object, decodes it into v and
+// returns body compacted, to keep as the events' payload. what names the
+// body in messages ("Sinch callback"); a value of the wrong type is
+// refused naming its field.
+func DecodeJSON(body []byte, v any, what string) (json.RawMessage, error) {
+	_, payload, err := ObjectJSON(body)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		field := ""
+		if te := (*json.UnmarshalTypeError)(nil); errors.As(err, &te) {
+			field = te.Field
+		}
+		return nil, smstrack.FieldError(field, "malformed %s: %s", what, webhook.Shorten(err.Error(), 80))
+	}
+	return payload, nil
 }

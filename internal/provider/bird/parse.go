@@ -2,7 +2,6 @@ package bird
 
 import (
 	"encoding/json"
-	"errors"
 	"net/url"
 	"strings"
 	"time"
@@ -128,18 +127,10 @@ type contact struct {
 // number. Malformed bodies, other events and unknown statuses are refused
 // with an EINVALID error naming the field.
 func ParseChannelEvent(body []byte, receivedAt time.Time, account string) ([]*smstrack.EventInput, error) {
-	_, payload, err := provider.ObjectJSON(body)
+	var ce channelEvent
+	payload, err := provider.DecodeJSON(body, &ce, "Bird event")
 	if err != nil {
 		return nil, err
-	}
-	var ce channelEvent
-	if err := json.Unmarshal(body, &ce); err != nil {
-		var te *json.UnmarshalTypeError
-		field := ""
-		if errors.As(err, &te) {
-			field = te.Field
-		}
-		return nil, smstrack.FieldError(field, "malformed Bird event: %s", shorten(err.Error(), 80))
 	}
 	if ce.Event != EventOutbound && ce.Event != EventInbound {
 		return nil, smstrack.FieldError("event", "unsupported event %q (smstrack reads %s and %s)", shorten(ce.Event, 40), EventOutbound, EventInbound)

@@ -198,3 +198,21 @@ func CheckRefused(t testing.TB, got any, err error, field string) {
 		t.Errorf("error %v (field %q), want EINVALID on %q", err, smstrack.ErrorField(err), field)
 	}
 }
+
+// Parses checks a parser's answer in a case table where wantField names
+// the field an input must be refused on ("" for none): refused with an
+// EINVALID error naming it, or else parsed without error. It reports
+// whether there is a result to check further.
+func Parses(t testing.TB, err error, wantField string) bool {
+	t.Helper()
+	if wantField != "" {
+		if err == nil || smstrack.ErrorCode(err) != smstrack.EINVALID || smstrack.ErrorField(err) != wantField {
+			t.Fatalf("err = %v, want EINVALID on field %s", err, wantField)
+		}
+		return false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return true
+}

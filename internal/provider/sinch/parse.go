@@ -2,7 +2,6 @@ package sinch
 
 import (
 	"encoding/json"
-	"errors"
 	"time"
 
 	"github.com/smstrack/smstrack"
@@ -84,18 +83,10 @@ type callback struct {
 // Malformed bodies, unknown types and unknown statuses are refused with an
 // EINVALID error naming the field.
 func ParseCallback(body []byte, receivedAt time.Time, account string) ([]*smstrack.EventInput, error) {
-	_, payload, err := provider.ObjectJSON(body)
+	var cb callback
+	payload, err := provider.DecodeJSON(body, &cb, "Sinch callback")
 	if err != nil {
 		return nil, err
-	}
-	var cb callback
-	if err := json.Unmarshal(body, &cb); err != nil {
-		var te *json.UnmarshalTypeError
-		field := ""
-		if errors.As(err, &te) {
-			field = te.Field
-		}
-		return nil, smstrack.FieldError(field, "malformed Sinch callback: %s", shorten(err.Error(), 80))
 	}
 	newEvent := func(id string) *smstrack.EventInput {
 		return provider.NewEvent(Provider, account, id, receivedAt, payload)

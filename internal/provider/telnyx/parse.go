@@ -2,7 +2,6 @@ package telnyx
 
 import (
 	"encoding/json"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -107,13 +106,10 @@ type messageError struct {
 // several (group MMS) by id + ":" + the recipient's number, so each
 // recipient's delivery is tracked apart.
 func ParseWebhook(body []byte, receivedAt time.Time, account string) ([]*smstrack.EventInput, error) {
-	_, payload, err := provider.ObjectJSON(body)
+	var env envelope
+	payload, err := provider.DecodeJSON(body, &env, "Telnyx webhook")
 	if err != nil {
 		return nil, err
-	}
-	var env envelope
-	if err := json.Unmarshal(body, &env); err != nil {
-		return nil, smstrack.FieldError(jsonField(err), "malformed Telnyx webhook: %s", shorten(err.Error(), 80))
 	}
 	if env.Data == nil {
 		return nil, smstrack.FieldError("data", "missing data object")
@@ -223,15 +219,6 @@ func ParseWebhook(body []byte, receivedAt time.Time, account string) ([]*smstrac
 	}
 	return nil, smstrack.FieldError("data.event_type", "unsupported event type %q (smstrack reads %s, %s and %s)",
 		shorten(env.Data.EventType, 40), EventSent, EventFinalized, EventReceived)
-}
-
-// jsonField names the field a decoding error is about, when it says.
-func jsonField(err error) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) && te.Field != "" {
-		return te.Field
-	}
-	return ""
 }
 
 // price returns the cost as Telnyx gave it, with its currency, or nothing

@@ -38,29 +38,32 @@ type eventsEnv struct {
 
 func newEventsEnv(t *testing.T, dsn string) *eventsEnv {
 	t.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	in := &smstrack.EventInput{
-		Key:   smstrack.Key{Provider: twilio.Provider, Account: eventsAccount, ProviderID: eventsMessage},
-		Event: smstrack.Event{Status: smstrack.StatusDelivered, Source: smstrack.SourceWebhook, ReceivedAt: time.Now().UTC(), Payload: []byte(`{}`)},
-		Facts: smstrack.Facts{Direction: smstrack.Outbound, From: "+15550001111", To: "+15550002222"},
-	}
-	in.ComputeDedupeKey()
-	res, err := db.ApplyEvents(ctx, []*smstrack.EventInput{in})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, messageID := storeWithMessage(t, dsn, eventsAccount, eventsMessage)
 	mux := http.NewServeMux()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg := twilio.Config{Accounts: map[string]string{eventsAccount: eventsToken, otherAccount: otherToken}}
 	twilio.NewEventsHandler(cfg, db, log).Register(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return &eventsEnv{srv: srv, db: db, messageID: res[0].MessageID}
+	return &eventsEnv{srv: srv, db: db, messageID: messageID}
+}
+
+// storeWithMessage opens the store at dsn holding one delivered Twilio
+// message, sid of account, and returns it with the message's id.
+func storeWithMessage(t *testing.T, dsn, account, sid string) (*store.DB, int64) {
+	t.Helper()
+	db := testdb.Open(t, dsn)
+	in := &smstrack.EventInput{
+		Key:   smstrack.Key{Provider: twilio.Provider, Account: account, ProviderID: sid},
+		Event: smstrack.Event{Status: smstrack.StatusDelivered, Source: smstrack.SourceWebhook, ReceivedAt: time.Now().UTC(), Payload: []byte(`{}`)},
+		Facts: smstrack.Facts{Direction: smstrack.Outbound, From: "+15550001111", To: "+15550002222"},
+	}
+	in.ComputeDedupeKey()
+	res, err := db.ApplyEvents(context.Background(), []*smstrack.EventInput{in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, res[0].MessageID
 }
 
 // clickEvent is a link-clicked CloudEvent as Event Streams sends it.

@@ -37,28 +37,13 @@ type feedbackEnv struct {
 
 func newFeedbackEnv(t *testing.T, dsn string) *feedbackEnv {
 	t.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	in := &smstrack.EventInput{
-		Key:   smstrack.Key{Provider: twilio.Provider, Account: feedbackAccount, ProviderID: feedbackMessage},
-		Event: smstrack.Event{Status: smstrack.StatusDelivered, Source: smstrack.SourceWebhook, ReceivedAt: time.Now().UTC(), Payload: []byte(`{}`)},
-		Facts: smstrack.Facts{Direction: smstrack.Outbound, From: "+15550001111", To: "+15550002222"},
-	}
-	in.ComputeDedupeKey()
-	res, err := db.ApplyEvents(ctx, []*smstrack.EventInput{in})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, messageID := storeWithMessage(t, dsn, feedbackAccount, feedbackMessage)
 	mux := http.NewServeMux()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	twilio.NewFeedbackHandler(map[string]string{feedbackAccount: feedbackToken}, db, log).Register(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return &feedbackEnv{srv: srv, db: db, messageID: res[0].MessageID}
+	return &feedbackEnv{srv: srv, db: db, messageID: messageID}
 }
 
 // redirect sends every request of Twilio's library to the test server.
