@@ -23,28 +23,30 @@ type emitter struct {
 
 func (db *DB) emitter(tx *sql.Tx) *emitter { return &emitter{db: db, tx: tx} }
 
+// loadEndpoints queues the reading of the enabled endpoints, which emit
+// needs; a batch reads them in the same round trip as its messages.
+func (e *emitter) loadEndpoints(ctx context.Context, p *pipeline) {
+	e.loaded = true
+	p.query(ctx, "store: emit", "SELECT id, event_types FROM webhook_endpoints WHERE enabled = 1", nil, func(row scanner) error {
+		var ep smstrack.Endpoint
+		var types string
+		if err := row.Scan(&ep.ID, &types); err != nil {
+			return err
+		}
+		ep.EventTypes = splitTypes(types)
+		e.endpoints = append(e.endpoints, ep)
+		return nil
+	})
+}
+
 // emit queues one event for every enabled endpoint subscribed to its type.
 func (e *emitter) emit(ctx context.Context, eventType string, payload any) error {
 	if !e.loaded {
-		rows, err := e.tx.QueryContext(ctx, "SELECT id, event_types FROM webhook_endpoints WHERE enabled = 1")
-		if err != nil {
-			return fmt.Errorf("store: emit: %w", err)
+		p := &pipeline{tx: e.tx}
+		e.loadEndpoints(ctx, p)
+		if err := p.flush(ctx); err != nil {
+			return err
 		}
-		for rows.Next() {
-			var ep smstrack.Endpoint
-			var types string
-			if err := rows.Scan(&ep.ID, &types); err != nil {
-				rows.Close()
-				return fmt.Errorf("store: emit: %w", err)
-			}
-			ep.EventTypes = splitTypes(types)
-			e.endpoints = append(e.endpoints, ep)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("store: emit: %w", err)
-		}
-		e.loaded = true
 	}
 	var subscribed []int64
 	for _, ep := range e.endpoints {

@@ -82,24 +82,33 @@ type dedupeRef struct {
 // the events, then update what changed. Writing each row once, complete,
 // matters: every index of a column written is rewritten.
 func (db *DB) applyEvents(ctx context.Context, events []*smstrack.EventInput) ([]smstrack.EventResult, error) {
-	tx, err := db.writer.BeginTx(ctx, nil)
+	conn, err := db.writer.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("store: begin: %w", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("store: begin: %w", err)
 	}
 	defer tx.Rollback()
+	// Statements that need no result of another go out together.
+	p := db.newPipeline(conn, tx)
 
-	msgs, err := db.findMessages(ctx, tx, sortedKeys(events))
-	if err != nil {
+	keys := sortedKeys(events)
+	msgs := make(map[smstrack.Key]*smstrack.Message, len(keys))
+	seen := map[dedupeRef]bool{}
+	db.findMessages(ctx, p, keys, msgs)
+	db.storedDedupeKeys(ctx, p, keys, msgs, seen)
+	em := db.emitter(tx)
+	em.loadEndpoints(ctx, p)
+	if err := p.flush(ctx); err != nil {
 		return nil, err
 	}
 	// What each known row held, so the update writes only what changed.
 	orig := make(map[int64][]any, len(msgs))
 	for _, m := range msgs {
 		orig[m.ID] = messageValues(m)
-	}
-	seen, err := db.storedDedupeKeys(ctx, tx, msgs)
-	if err != nil {
-		return nil, err
 	}
 
 	now := time.Now().UTC()
@@ -153,26 +162,22 @@ func (db *DB) applyEvents(ctx context.Context, events []*smstrack.EventInput) ([
 		results[i].MessageID, results[i].Status, results[i].ConversationID = m.ID, m.State.Status, m.ConversationID
 		events[i].MessageID = m.ID
 	}
-	ids, err := db.insertEvents(ctx, tx, fresh)
-	if err != nil {
-		return nil, err
-	}
-	for j, in := range fresh {
-		results[freshIndex[j]].EventID = ids[dedupeRef{in.Key, in.DedupeKey}]
-	}
+	ids := db.queueEvents(ctx, p, fresh)
 	var dirty []*smstrack.Message
 	for m := range touched {
 		if _, known := orig[m.ID]; known {
 			dirty = append(dirty, m)
 		}
 	}
-	if err := db.updateMessages(ctx, tx, dirty, orig); err != nil {
+	db.updateMessages(ctx, p, dirty, orig)
+	db.replaceTags(ctx, p, tagged)
+	if err := p.flush(ctx); err != nil {
 		return nil, err
 	}
-	if err := db.replaceTags(ctx, tx, tagged); err != nil {
-		return nil, err
+	for j, in := range fresh {
+		results[freshIndex[j]].EventID = ids[dedupeRef{in.Key, in.DedupeKey}]
 	}
-	if err := db.emitter(tx).emitMessageEvents(ctx, changes); err != nil {
+	if err := em.emitMessageEvents(ctx, changes); err != nil {
 		return nil, err
 	}
 	if err := db.queueRollup(ctx, tx, rollupIDs(touched)); err != nil {
@@ -208,54 +213,45 @@ func sortedKeys(events []*smstrack.EventInput) []smstrack.Key {
 	return keys
 }
 
-// findMessages returns the known messages with these keys, locked until the
-// transaction ends (SQLite's write transaction already excludes others).
-func (db *DB) findMessages(ctx context.Context, tx *sql.Tx, keys []smstrack.Key) (map[smstrack.Key]*smstrack.Message, error) {
-	msgs := make(map[smstrack.Key]*smstrack.Message, len(keys))
+// keyValues writes "(?, ?, ?), ..." for keys into q and returns their values.
+func keyValues(q *strings.Builder, keys []smstrack.Key) []any {
+	args := make([]any, 0, len(keys)*3)
+	for i, k := range keys {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?, ?, ?)")
+		args = append(args, k.Provider, k.Account, k.ProviderID)
+	}
+	return args
+}
+
+// findMessages queues the reading of the known messages with these keys
+// into msgs, locked until the transaction ends (SQLite's write transaction
+// already excludes others).
+func (db *DB) findMessages(ctx context.Context, p *pipeline, keys []smstrack.Key, msgs map[smstrack.Key]*smstrack.Message) {
+	found := func(row scanner) error {
+		m, err := scanMessage(row)
+		if err != nil {
+			return err
+		}
+		msgs[smstrack.Key{Provider: m.Provider, Account: m.Account, ProviderID: m.ProviderID}] = m
+		return nil
+	}
 	if db.dialect.rowAtATime {
 		find := "SELECT " + messageColumnList + " FROM messages WHERE provider = ? AND account = ? AND provider_id = ?"
 		for _, k := range keys {
-			m, err := scanMessage(tx.QueryRowContext(ctx, find, k.Provider, k.Account, k.ProviderID))
-			if errors.Is(err, sql.ErrNoRows) {
-				continue
-			} else if err != nil {
-				return nil, fmt.Errorf("store: find messages: %w", err)
-			}
-			msgs[k] = m
+			p.query(ctx, "store: find messages", find, []any{k.Provider, k.Account, k.ProviderID}, found)
 		}
-		return msgs, nil
+		return
 	}
 	for start := 0; start < len(keys); start += chunk {
-		part := keys[start:min(start+chunk, len(keys))]
 		var q strings.Builder
 		q.WriteString("SELECT " + messageColumnList + " FROM messages WHERE (provider, account, provider_id) IN (VALUES ")
-		args := make([]any, 0, len(part)*3)
-		for i, k := range part {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("(?, ?, ?)")
-			args = append(args, k.Provider, k.Account, k.ProviderID)
-		}
+		args := keyValues(&q, keys[start:min(start+chunk, len(keys))])
 		q.WriteString(") ORDER BY provider, account, provider_id" + db.dialect.forUpdate)
-		rows, err := tx.QueryContext(ctx, db.dialect.q(q.String()), args...)
-		if err != nil {
-			return nil, fmt.Errorf("store: find messages: %w", err)
-		}
-		for rows.Next() {
-			m, err := scanMessage(rows)
-			if err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("store: find messages: %w", err)
-			}
-			msgs[smstrack.Key{Provider: m.Provider, Account: m.Account, ProviderID: m.ProviderID}] = m
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("store: find messages: %w", err)
-		}
+		p.query(ctx, "store: find messages", db.dialect.q(q.String()), args, found)
 	}
-	return msgs, nil
 }
 
 // insertMessages inserts new messages, complete, and sets their ids. On
@@ -319,46 +315,49 @@ func (db *DB) insertMessages(ctx context.Context, tx *sql.Tx, list []*smstrack.M
 	return nil
 }
 
-// storedDedupeKeys returns the dedupe keys already stored for the known
-// messages. Their rows are locked, so no other transaction adds to them.
-func (db *DB) storedDedupeKeys(ctx context.Context, tx *sql.Tx, msgs map[smstrack.Key]*smstrack.Message) (map[dedupeRef]bool, error) {
-	seen := map[dedupeRef]bool{}
-	keyOf := make(map[int64]smstrack.Key, len(msgs))
-	ids := make([]any, 0, len(msgs))
-	for k, m := range msgs {
-		ids = append(ids, m.ID)
-		keyOf[m.ID] = k
-	}
-	step := chunk
+// storedDedupeKeys queues the reading of the dedupe keys already stored
+// for the known messages into seen. Their rows are locked, so no other
+// transaction adds to them. SQLite has found the messages already and reads
+// by id; on PostgreSQL the find is in the same round trip, so this reads by
+// key, as a statement of its own: it starts once the find holds the locks,
+// and so sees the events of a transaction that held them before.
+func (db *DB) storedDedupeKeys(ctx context.Context, p *pipeline, keys []smstrack.Key, msgs map[smstrack.Key]*smstrack.Message, seen map[dedupeRef]bool) {
 	if db.dialect.rowAtATime {
-		step = 1
+		for k, m := range msgs {
+			p.query(ctx, "store: read dedupe keys", "SELECT dedupe_key FROM events WHERE message_id = ?", []any{m.ID}, func(row scanner) error {
+				var dedupe string
+				err := row.Scan(&dedupe)
+				seen[dedupeRef{k, dedupe}] = true
+				return err
+			})
+		}
+		return
 	}
-	for start := 0; start < len(ids); start += step {
-		part := ids[start:min(start+step, len(ids))]
-		q := "SELECT message_id, dedupe_key FROM events WHERE message_id IN (" + placeholders(len(part)) + ")"
-		rows, err := tx.QueryContext(ctx, db.dialect.q(q), part...)
-		if err != nil {
-			return nil, fmt.Errorf("store: read dedupe keys: %w", err)
-		}
-		for rows.Next() {
-			var id int64
-			var dedupe string
-			if err := rows.Scan(&id, &dedupe); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("store: read dedupe keys: %w", err)
-			}
-			seen[dedupeRef{keyOf[id], dedupe}] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("store: read dedupe keys: %w", err)
-		}
+	for start := 0; start < len(keys); start += chunk {
+		var q strings.Builder
+		q.WriteString(`SELECT m.provider, m.account, m.provider_id, e.dedupe_key FROM messages m
+			JOIN events e ON e.message_id = m.id WHERE (m.provider, m.account, m.provider_id) IN (VALUES `)
+		args := keyValues(&q, keys[start:min(start+chunk, len(keys))])
+		q.WriteString(")")
+		p.query(ctx, "store: read dedupe keys", db.dialect.q(q.String()), args, func(row scanner) error {
+			var ref dedupeRef
+			err := row.Scan(&ref.key.Provider, &ref.key.Account, &ref.key.ProviderID, &ref.dedupe)
+			seen[ref] = true
+			return err
+		})
 	}
-	return seen, nil
 }
 
 // insertEvents writes new events and returns their ids.
 func (db *DB) insertEvents(ctx context.Context, tx *sql.Tx, events []*smstrack.EventInput) (map[dedupeRef]int64, error) {
+	p := &pipeline{tx: tx}
+	ids := db.queueEvents(ctx, p, events)
+	return ids, p.flush(ctx)
+}
+
+// queueEvents queues the writing of new events; the map it returns holds
+// their ids once the pipeline is flushed.
+func (db *DB) queueEvents(ctx context.Context, p *pipeline, events []*smstrack.EventInput) map[dedupeRef]int64 {
 	ids := make(map[dedupeRef]int64, len(events))
 	step := chunk
 	if db.dialect.rowAtATime {
@@ -369,6 +368,7 @@ func (db *DB) insertEvents(ctx context.Context, tx *sql.Tx, events []*smstrack.E
 		var q strings.Builder
 		q.WriteString("INSERT INTO events (message_id, status, error_code, source, received_at, provider_time, payload, dedupe_key, applied, part_id, part_index, part_count) VALUES ")
 		args := make([]any, 0, len(part)*12)
+		keyOf := make(map[int64]smstrack.Key, len(part))
 		for i, in := range part {
 			if i > 0 {
 				q.WriteString(", ")
@@ -381,31 +381,18 @@ func (db *DB) insertEvents(ctx context.Context, tx *sql.Tx, events []*smstrack.E
 			args = append(args, in.MessageID, string(in.Status), cleanText(in.ErrorCode), string(in.Source),
 				in.ReceivedAt.UnixMicro(), nullMicros(in.ProviderTime), payload, in.DedupeKey, boolInt(in.Applied),
 				cleanText(in.Part.ID), in.Part.Index, in.Part.Count)
-		}
-		q.WriteString(" ON CONFLICT (message_id, dedupe_key) DO NOTHING RETURNING id, message_id, dedupe_key")
-		keyOf := make(map[int64]smstrack.Key, len(part))
-		for _, in := range part {
 			keyOf[in.MessageID] = in.Key
 		}
-		rows, err := tx.QueryContext(ctx, db.dialect.q(q.String()), args...)
-		if err != nil {
-			return nil, fmt.Errorf("store: insert events: %w", err)
-		}
-		for rows.Next() {
+		q.WriteString(" ON CONFLICT (message_id, dedupe_key) DO NOTHING RETURNING id, message_id, dedupe_key")
+		p.query(ctx, "store: insert events", db.dialect.q(q.String()), args, func(row scanner) error {
 			var id, messageID int64
 			var dedupe string
-			if err := rows.Scan(&id, &messageID, &dedupe); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("store: insert events: %w", err)
-			}
+			err := row.Scan(&id, &messageID, &dedupe)
 			ids[dedupeRef{keyOf[messageID], dedupe}] = id
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("store: insert events: %w", err)
-		}
+			return err
+		})
 	}
-	return ids, nil
+	return ids
 }
 
 // integerColumns are the message columns bound as integers; the rest are text.
@@ -424,7 +411,7 @@ var integerColumns = func() map[string]bool {
 // UPDATE ... FROM (VALUES ...), on SQLite one cached statement per row.
 // VALUES columns are named column1, column2... in both dialects; the casts
 // give PostgreSQL the types it cannot infer.
-func (db *DB) updateMessages(ctx context.Context, tx *sql.Tx, dirty []*smstrack.Message, orig map[int64][]any) error {
+func (db *DB) updateMessages(ctx context.Context, p *pipeline, dirty []*smstrack.Message, orig map[int64][]any) {
 	type update struct {
 		id   int64
 		vals []any
@@ -462,9 +449,7 @@ func (db *DB) updateMessages(ctx context.Context, tx *sql.Tx, dirty []*smstrack.
 		if db.dialect.rowAtATime {
 			q := "UPDATE messages SET " + strings.Join(names, " = ?, ") + " = ? WHERE id = ?"
 			for _, u := range list {
-				if _, err := tx.ExecContext(ctx, q, append(u.vals, u.id)...); err != nil {
-					return fmt.Errorf("store: update messages: %w", err)
-				}
+				p.exec(ctx, "store: update messages", q, append(u.vals, u.id)...)
 			}
 			continue
 		}
@@ -494,12 +479,9 @@ func (db *DB) updateMessages(ctx context.Context, tx *sql.Tx, dirty []*smstrack.
 				args = append(args, u.vals...)
 			}
 			q.WriteString(") AS v WHERE messages.id = v.column1")
-			if _, err := tx.ExecContext(ctx, db.dialect.q(q.String()), args...); err != nil {
-				return fmt.Errorf("store: update messages: %w", err)
-			}
+			p.exec(ctx, "store: update messages", db.dialect.q(q.String()), args...)
 		}
 	}
-	return nil
 }
 
 // columnType is the SQL type a message column's values are cast to.
@@ -513,19 +495,15 @@ func columnType(name string) string {
 	return "TEXT"
 }
 
-// replaceTags rewrites the tag index rows of messages whose tags changed.
-func (db *DB) replaceTags(ctx context.Context, tx *sql.Tx, tagged map[*smstrack.Message]bool) error {
+// replaceTags queues the rewriting of the tag index rows of messages whose
+// tags changed.
+func (db *DB) replaceTags(ctx context.Context, p *pipeline, tagged map[*smstrack.Message]bool) {
 	for m := range tagged {
-		if _, err := tx.ExecContext(ctx, db.dialect.q("DELETE FROM message_tags WHERE message_id = ?"), m.ID); err != nil {
-			return fmt.Errorf("store: replace tags: %w", err)
-		}
+		p.exec(ctx, "store: replace tags", db.dialect.q("DELETE FROM message_tags WHERE message_id = ?"), m.ID)
 		for k, v := range m.Tags {
-			if _, err := tx.ExecContext(ctx, db.dialect.q("INSERT INTO message_tags (message_id, key, value) VALUES (?, ?, ?)"), m.ID, k, v); err != nil {
-				return fmt.Errorf("store: replace tags: %w", err)
-			}
+			p.exec(ctx, "store: replace tags", db.dialect.q("INSERT INTO message_tags (message_id, key, value) VALUES (?, ?, ?)"), m.ID, k, v)
 		}
 	}
-	return nil
 }
 
 // placeholders returns "?, ?, ..." with n marks.
