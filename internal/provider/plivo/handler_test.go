@@ -247,17 +247,11 @@ func TestHandlerPublicURL(t *testing.T) {
 }
 
 func TestHandlerIngestFailure(t *testing.T) {
-	for _, tt := range []struct {
-		err  error
-		want int
-	}{
-		{errors.New("disk full"), http.StatusInternalServerError},
-		{context.Canceled, http.StatusServiceUnavailable},
-	} {
-		h := newHarness(t, Config{Accounts: map[string]string{testAccount: testToken}})
-		h.Ing.Err = tt.err
-		if w := h.Do(post(StatusPath, providertest.Form(t, statusForm), testToken)); w.Code != tt.want {
-			t.Errorf("Ingest error %v: status %d, want %d", tt.err, w.Code, tt.want)
-		}
-	}
+	providertest.CheckStoreFailures(t,
+		func() *providertest.Harness {
+			return newHarness(t, Config{Accounts: map[string]string{testAccount: testToken}})
+		},
+		func() *http.Request { return post(StatusPath, providertest.Form(t, statusForm), testToken) },
+		providertest.StoreFailure{Name: "store down", Err: errors.New("disk full"), Status: http.StatusInternalServerError},
+		providertest.StoreFailure{Name: "store gave up", Err: context.Canceled, Status: http.StatusServiceUnavailable})
 }

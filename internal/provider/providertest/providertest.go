@@ -212,3 +212,34 @@ func With(t testing.TB, s string, set map[string]string) url.Values {
 	}
 	return v
 }
+
+// StoreFailure is a failure of the ingester and the status a handler must
+// answer it with.
+type StoreFailure struct {
+	Name   string
+	Err    error
+	Status int
+}
+
+// CheckStoreFailures serves req to a fresh harness for each failure, the
+// ingester failing with it, and checks the answer: its status, no word of
+// the internal error, and no refusal recorded, since the fault is ours.
+func CheckStoreFailures(t *testing.T, harness func() *Harness, req func() *http.Request, failures ...StoreFailure) {
+	t.Helper()
+	for _, f := range failures {
+		t.Run(f.Name, func(t *testing.T) {
+			h := harness()
+			h.Ing.Err = f.Err
+			w := h.Do(req())
+			if w.Code != f.Status {
+				t.Errorf("Ingest error %v: status %d, want %d", f.Err, w.Code, f.Status)
+			}
+			if strings.Contains(w.Body.String(), f.Err.Error()) {
+				t.Errorf("body %s leaks the internal error", w.Body)
+			}
+			if n := len(h.Rec.All()); n != 0 {
+				t.Errorf("recorded %d rejections for a store failure, want none", n)
+			}
+		})
+	}
+}

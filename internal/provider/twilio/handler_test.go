@@ -289,31 +289,14 @@ func TestHandlerResponses(t *testing.T) {
 }
 
 func TestHandlerIngestErrors(t *testing.T) {
-	tests := []struct {
-		name string
-		err  error
-		want int
-	}{
-		{"store down", errors.New("database is locked"), http.StatusInternalServerError},
-		{"request canceled", context.Canceled, http.StatusServiceUnavailable},
-		{"deadline", context.DeadlineExceeded, http.StatusServiceUnavailable},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			h := newHarness(t, Config{Accounts: map[string]string{testAccount: testToken}})
-			h.Ing.Err = tt.err
-			w := h.Do(formRequest(t, StatusPath, deliveredForm, testToken))
-			if w.Code != tt.want {
-				t.Errorf("status = %d, want %d", w.Code, tt.want)
-			}
-			if strings.Contains(w.Body.String(), "database") {
-				t.Errorf("body %s leaks the internal error", w.Body)
-			}
-			if n := len(h.Rec.All()); n != 0 {
-				t.Errorf("recorded %d rejections for a store failure, want none", n)
-			}
-		})
-	}
+	providertest.CheckStoreFailures(t,
+		func() *providertest.Harness {
+			return newHarness(t, Config{Accounts: map[string]string{testAccount: testToken}})
+		},
+		func() *http.Request { return formRequest(t, StatusPath, deliveredForm, testToken) },
+		providertest.StoreFailure{Name: "store down", Err: errors.New("database is locked"), Status: http.StatusInternalServerError},
+		providertest.StoreFailure{Name: "request canceled", Err: context.Canceled, Status: http.StatusServiceUnavailable},
+		providertest.StoreFailure{Name: "deadline", Err: context.DeadlineExceeded, Status: http.StatusServiceUnavailable})
 }
 
 func TestSkipVerificationWarnsEveryRequest(t *testing.T) {

@@ -235,19 +235,11 @@ func TestHandler(t *testing.T) {
 }
 
 func TestHandlerIngestFailure(t *testing.T) {
-	for _, tt := range []struct {
-		err  error
-		want int
-	}{
-		{errors.New("disk full"), http.StatusInternalServerError},
-		{context.DeadlineExceeded, http.StatusServiceUnavailable},
-	} {
-		h := newHarness(t, Config{Accounts: map[string]Account{testKey: {}}})
-		h.Ing.Err = tt.err
-		if w := h.Do(get(StatusPath, providertest.Form(t, receiptForm))); w.Code != tt.want {
-			t.Errorf("Ingest error %v: status %d, want %d", tt.err, w.Code, tt.want)
-		}
-	}
+	providertest.CheckStoreFailures(t,
+		func() *providertest.Harness { return newHarness(t, Config{Accounts: map[string]Account{testKey: {}}}) },
+		func() *http.Request { return get(StatusPath, providertest.Form(t, receiptForm)) },
+		providertest.StoreFailure{Name: "store down", Err: errors.New("disk full"), Status: http.StatusInternalServerError},
+		providertest.StoreFailure{Name: "store gave up", Err: context.DeadlineExceeded, Status: http.StatusServiceUnavailable})
 }
 
 func TestHandlerWarnsWhenSkipping(t *testing.T) {
