@@ -95,11 +95,10 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 
 	// SQLite has a single writer, but its commits are made durable outside the
 	// write lock (internal/store/walsync.go): a second worker writes the next
-	// batch while the first waits for the disk.
+	// batch while the first waits for the disk. PostgreSQL gets two as well:
+	// fewer, larger batches cost less CPU per callback than four smaller ones
+	// (docs/benchmarks.md, Ingest), and the cores are what ingest runs out of.
 	workers := 2
-	if db.Dialect() == "postgres" {
-		workers = 4
-	}
 	media, worker, err := mediaArchive(c, accounts, db, log)
 	if err != nil {
 		return err

@@ -22,8 +22,9 @@ var ErrClosed = smstrack.Errorf(smstrack.EUNAVAILABLE, "smstrack is shutting dow
 type Options struct {
 	// MaxBatch bounds the events committed in one transaction.
 	MaxBatch int
-	// Workers is the number of transactions in flight at once: 1 suits
-	// SQLite's single writer; PostgreSQL gains from a few.
+	// Workers is the number of transactions in flight at once: more
+	// overlap one batch's waits (a disk sync, a round trip) with another's
+	// work; fewer make larger batches, which cost less per event.
 	Workers int
 	// Prepare, when set, runs on each event before it is queued (content
 	// analysis, for instance), on the caller's goroutine so it spreads
