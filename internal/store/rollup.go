@@ -169,15 +169,18 @@ func (db *DB) RebuildRollups(ctx context.Context) (int64, error) {
 }
 
 // RollerBatch is how many queued changes one roller transaction takes on
-// PostgreSQL: large enough that each cell is written once for many
-// messages. SQLite takes a quarter of it: every ingest commit waits for its
-// single writer, and a short transaction keeps that wait to milliseconds.
-const RollerBatch = 2000
+// PostgreSQL: large enough that the changes of one message (queued, sent,
+// delivered within seconds) fall in the same batch and are applied once,
+// and each cell is written once for many messages; ingest does not wait
+// for it (it never touches the cells). SQLite takes 500: every ingest
+// commit waits for its single writer, and a short transaction keeps that
+// wait to milliseconds.
+const RollerBatch = 10000
 
 // rollerBatch is the roller's batch on this database.
 func (db *DB) rollerBatch() int {
 	if db.dialect.rowAtATime {
-		return RollerBatch / 4
+		return 500
 	}
 	return RollerBatch
 }
@@ -622,23 +625,29 @@ func rollupIDs(touched map[*smstrack.Message]bool) []int64 {
 	return ids
 }
 
-// CatchUpRollups applies the queued changes now when they fit in one roller
-// batch, so a stats answer includes what was recorded just before it;
-// behind a longer queue (or another instance's roller) it returns at once
-// and the answer is as old as RollupLag.
+// catchUpMax is the longest queue a stats request applies itself before
+// answering: a few milliseconds of work added to the request.
+const catchUpMax = 2000
+
+// CatchUpRollups applies the queued changes now when they are few (at most
+// one SQLite roller batch, or catchUpMax), so a stats answer includes what
+// was recorded just before it; behind a longer queue (or another
+// instance's roller) it returns at once and the answer is as old as
+// RollupLag.
 func (db *DB) CatchUpRollups(ctx context.Context) error {
 	if db.rollup.off.Load() {
 		return nil
 	}
+	limit := min(db.rollerBatch(), catchUpMax)
 	var n int
 	if err := db.reader.QueryRowContext(ctx, db.dialect.q("SELECT COUNT(*) FROM (SELECT 1 FROM rollup_queue LIMIT ?) q"),
-		db.rollerBatch()+1).Scan(&n); err != nil {
+		limit+1).Scan(&n); err != nil {
 		return fmt.Errorf("store: rollup queue: %w", err)
 	}
-	if n == 0 || n > db.rollerBatch() {
+	if n == 0 || n > limit {
 		return nil
 	}
-	_, err := db.rollBatch(ctx, db.rollerBatch())
+	_, err := db.rollBatch(ctx, limit)
 	if errors.Is(err, errRollerBusy) {
 		return nil
 	}
