@@ -13,6 +13,11 @@ type dialect struct {
 	// forUpdate locks selected rows until the transaction ends; SQLite needs
 	// nothing, its write transaction already excludes other writers.
 	forUpdate string
+	// forNoKeyUpdate locks rows the transaction will update without
+	// changing their key: on PostgreSQL it does not wait for the KEY SHARE
+	// locks that inserts referencing the row take for their foreign key
+	// (the roller's contributions, another batch's events).
+	forNoKeyUpdate string
 	// numbered turns ? placeholders into $1, $2, ...
 	numbered bool
 	// ilike matches text case-insensitively (SQLite's LIKE already does for ASCII).
@@ -30,7 +35,7 @@ type dialect struct {
 
 var (
 	sqliteDialect   = &dialect{name: "sqlite", ilike: "LIKE", rowAtATime: true, greatest: "MAX"}
-	postgresDialect = &dialect{name: "postgres", forUpdate: " FOR UPDATE", numbered: true, ilike: "ILIKE", greatest: "GREATEST"}
+	postgresDialect = &dialect{name: "postgres", forUpdate: " FOR UPDATE", forNoKeyUpdate: " FOR NO KEY UPDATE", numbered: true, ilike: "ILIKE", greatest: "GREATEST"}
 )
 
 // q returns query with placeholders in the dialect's form.

@@ -249,7 +249,7 @@ func (db *DB) findMessages(ctx context.Context, p *pipeline, keys []smstrack.Key
 		var q strings.Builder
 		q.WriteString("SELECT " + messageColumnList + " FROM messages WHERE (provider, account, provider_id) IN (VALUES ")
 		args := keyValues(&q, keys[start:min(start+chunk, len(keys))])
-		q.WriteString(") ORDER BY provider, account, provider_id" + db.dialect.forUpdate)
+		q.WriteString(") ORDER BY provider, account, provider_id" + db.dialect.forNoKeyUpdate)
 		p.query(ctx, "store: find messages", db.dialect.q(q.String()), args, found)
 	}
 }
