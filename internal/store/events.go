@@ -171,6 +171,7 @@ func (db *DB) applyEvents(ctx context.Context, events []*smstrack.EventInput) ([
 	}
 	db.updateMessages(ctx, p, dirty, orig)
 	db.replaceTags(ctx, p, tagged)
+	db.pipeRollup(ctx, p, rollupIDs(touched))
 	if err := p.flush(ctx); err != nil {
 		return nil, err
 	}
@@ -178,9 +179,6 @@ func (db *DB) applyEvents(ctx context.Context, events []*smstrack.EventInput) ([
 		results[freshIndex[j]].EventID = ids[dedupeRef{in.Key, in.DedupeKey}]
 	}
 	if err := em.emitMessageEvents(ctx, changes); err != nil {
-		return nil, err
-	}
-	if err := db.queueRollup(ctx, tx, rollupIDs(touched)); err != nil {
 		return nil, err
 	}
 	committing := time.Now()

@@ -68,17 +68,23 @@ func (db *DB) minuteCutoff(now time.Time) int64 {
 // queueRollup records in tx that the figures of these messages may have
 // changed. It is the whole cost of rollups on the ingest path.
 func (db *DB) queueRollup(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	p := &pipeline{tx: tx} // runs each statement at once
+	db.pipeRollup(ctx, p, ids)
+	return p.flush(ctx)
+}
+
+// pipeRollup is queueRollup as statements of p: ingest sends them in the
+// round trip of its other writes.
+func (db *DB) pipeRollup(ctx context.Context, p *pipeline, ids []int64) {
 	if len(ids) == 0 || db.rollup.off.Load() {
-		return nil
+		return
 	}
 	now := time.Now().UnixMicro()
 	if db.dialect.rowAtATime {
 		for _, id := range ids {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO rollup_queue (message_id, queued_at) VALUES (?, ?)", id, now); err != nil {
-				return fmt.Errorf("store: queue rollup: %w", err)
-			}
+			p.exec(ctx, "store: queue rollup", "INSERT INTO rollup_queue (message_id, queued_at) VALUES (?, ?)", id, now)
 		}
-		return nil
+		return
 	}
 	for start := 0; start < len(ids); start += chunk {
 		part := ids[start:min(start+chunk, len(ids))]
@@ -87,11 +93,8 @@ func (db *DB) queueRollup(ctx context.Context, tx *sql.Tx, ids []int64) error {
 			args = append(args, id, now)
 		}
 		q := "INSERT INTO rollup_queue (message_id, queued_at) VALUES " + strings.TrimSuffix(strings.Repeat("(?, ?), ", len(part)), ", ")
-		if _, err := tx.ExecContext(ctx, db.dialect.q(q), args...); err != nil {
-			return fmt.Errorf("store: queue rollup: %w", err)
-		}
+		p.exec(ctx, "store: queue rollup", db.dialect.q(q), args...)
 	}
-	return nil
 }
 
 // RollupBacklog is what waits for the roller: how many changes and since
