@@ -16,7 +16,7 @@ var sendStatuses = []smstrack.Status{smstrack.StatusQueued, smstrack.StatusSent,
 
 // applySendBatch commits batch i of 64 status callbacks: each message gets
 // queued, sent and delivered in three consecutive batches.
-func applySendBatch(ctx context.Context, b *testing.B, db *store.DB, batch []*smstrack.EventInput, i int) {
+func applySendBatch(ctx context.Context, b testing.TB, db *store.DB, batch []*smstrack.EventInput, i int) {
 	n := i * 64
 	for j := range batch {
 		msg := (n/192)*64 + j

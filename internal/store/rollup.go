@@ -226,6 +226,33 @@ func (db *DB) RollUpBatch(ctx context.Context, limit int) (int, error) {
 	return n, err
 }
 
+// rollUpPaced drains the queue as RollUp does, but on SQLite it rests
+// after each full batch for as long as the batch took: while the roller
+// catches up on a backlog, ingest commits get the single writer (and the
+// cores) at least half the time. The roller still drains several times
+// faster than callbacks arrive (docs/benchmarks.md, "Insight at 10 million
+// messages").
+func (db *DB) rollUpPaced(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		t0 := time.Now()
+		n, err := db.RollUpBatch(ctx, 0)
+		total += n
+		if err != nil || n < db.rollerBatch() {
+			return total, err
+		}
+		if db.dialect.rowAtATime {
+			rest := time.NewTimer(time.Since(t0))
+			select {
+			case <-ctx.Done():
+				rest.Stop()
+				return total, ctx.Err()
+			case <-rest.C:
+			}
+		}
+	}
+}
+
 // RunRoller keeps the rollups current until ctx ends: it drains the queue,
 // then waits interval. report, when not nil, hears of every drain that did
 // something or failed: entries consumed, time taken, error.
@@ -234,7 +261,7 @@ func (db *DB) RunRoller(ctx context.Context, interval time.Duration, report func
 	defer t.Stop()
 	for {
 		t0 := time.Now()
-		n, err := db.RollUp(ctx)
+		n, err := db.rollUpPaced(ctx)
 		if ctx.Err() != nil {
 			return
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -448,6 +449,62 @@ func TestRollupsWithTwoInstances(t *testing.T) {
 		}
 		for _, d := range diffs {
 			t.Error(d)
+		}
+	})
+}
+
+// TestRunRollerDrainsABacklog starts the server's roller behind a queue of
+// several SQLite batches: paced or not, it drains the queue without waiting
+// for its next interval, leaves the cells exact, and stops with its context.
+func TestRunRollerDrainsABacklog(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		db := open(t, dsn)
+		batch := make([]*smstrack.EventInput, 64)
+		for i := range 24 { // 1,536 changes: four SQLite roller batches
+			applySendBatch(ctx, t, db, batch, i)
+		}
+		var drained atomic.Int64
+		stopped := make(chan struct{})
+		go func() {
+			defer close(stopped)
+			db.RunRoller(ctx, time.Hour, func(n int, _ time.Duration, err error) {
+				if err != nil {
+					t.Errorf("roller: %v", err)
+				}
+				drained.Add(int64(n))
+			})
+		}()
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			n, err := db.RollupQueueLength(ctx)
+			if err != nil {
+				t.Fatalf("queue: %v", err)
+			}
+			if n == 0 && drained.Load() > 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d changes still queued after 30 s", n)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if got := drained.Load(); got != 24*64 {
+			t.Errorf("the roller reported %d changes, want %d", got, 24*64)
+		}
+		diffs, err := db.VerifyRollups(ctx, 20)
+		if err != nil {
+			t.Fatalf("verify: %v", err)
+		}
+		for _, d := range diffs {
+			t.Error(d)
+		}
+		cancel()
+		select {
+		case <-stopped:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the roller did not stop with its context")
 		}
 	})
 }
