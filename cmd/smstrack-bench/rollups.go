@@ -34,15 +34,15 @@ const rollBackfillBatch = 20_000
 
 // rollupMeta is what a filled database records about itself, next to it.
 type rollupMeta struct {
-	Messages  int       `json:"messages"`
-	End       time.Time `json:"end"` // the newest message's time: queries are relative to it
-	LoadTime  string    `json:"load_time"`
-	RollTime  string    `json:"roll_time"`
+	Messages int       `json:"messages"`
+	End      time.Time `json:"end"` // the newest message's time: queries are relative to it
+	LoadTime string    `json:"load_time"`
+	RollTime string    `json:"roll_time"`
 	// VacuumTime is PostgreSQL's VACUUM (ANALYZE) after the fill: a served
 	// database is vacuumed continuously, a bulk-loaded one not yet, and the
 	// planner needs the tables' statistics.
 	VacuumTime string `json:"vacuum_time,omitempty"`
-	SizeBytes int64     `json:"size_bytes"`
+	SizeBytes  int64  `json:"size_bytes"`
 }
 
 func runRollups(ctx context.Context, args []string) error {
