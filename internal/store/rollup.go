@@ -171,21 +171,24 @@ func (db *DB) RebuildRollups(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// RollerBatch is how many queued changes one roller transaction takes on
-// PostgreSQL: large enough that the changes of one message (queued, sent,
-// delivered within seconds) fall in the same batch and are applied once,
-// and each cell is written once for many messages; ingest does not wait
-// for it (it never touches the cells). SQLite takes 500: every ingest
-// commit waits for its single writer, and a short transaction keeps that
-// wait to milliseconds.
-const RollerBatch = 10000
+// The roller's batch is how many queued changes one transaction takes. On
+// PostgreSQL it is large enough that the changes of one message (queued,
+// sent, delivered within seconds) fall in the same batch and are applied
+// once, and each cell is written once for many messages; ingest does not
+// wait for it (it never touches the cells). On SQLite every ingest commit
+// waits for the single writer, and a short transaction keeps that wait to
+// milliseconds.
+const (
+	postgresRollerBatch = 10000
+	sqliteRollerBatch   = 500
+)
 
 // rollerBatch is the roller's batch on this database.
 func (db *DB) rollerBatch() int {
 	if db.dialect.rowAtATime {
-		return 500
+		return sqliteRollerBatch
 	}
-	return RollerBatch
+	return postgresRollerBatch
 }
 
 // rollerLock is the PostgreSQL advisory lock that makes one roller active
@@ -196,18 +199,11 @@ const rollerLock = 7401021
 var errRollerBusy = errors.New("store: another roller is active")
 
 // RollUp drains the queue: it applies every queued change and returns how
-// many queue entries it consumed. Tests call it to bring rollups up to date;
-// RunRoller calls it in a loop. With another instance's roller active it
-// returns at once, having done nothing.
+// many queue entries it consumed, without pause: tests and the CLI call it
+// to bring rollups up to date (RunRoller drains paced). With another
+// instance's roller active it returns at once, having done nothing.
 func (db *DB) RollUp(ctx context.Context) (int, error) {
-	total := 0
-	for {
-		n, err := db.RollUpBatch(ctx, 0)
-		total += n
-		if err != nil || n < db.rollerBatch() {
-			return total, err
-		}
-	}
+	return db.drain(ctx, false)
 }
 
 // RollUpBatch applies one batch of about limit queued changes (the
@@ -226,13 +222,13 @@ func (db *DB) RollUpBatch(ctx context.Context, limit int) (int, error) {
 	return n, err
 }
 
-// rollUpPaced drains the queue as RollUp does, but on SQLite it rests
-// after each full batch for as long as the batch took: while the roller
-// catches up on a backlog, ingest commits get the single writer (and the
-// cores) at least half the time. The roller still drains several times
-// faster than callbacks arrive (docs/benchmarks.md, "Insight at 10 million
-// messages").
-func (db *DB) rollUpPaced(ctx context.Context) (int, error) {
+// drain applies batches until the queue is empty. Paced (the server's
+// roller), on SQLite it rests after each full batch for as long as the
+// batch took: while the roller catches up on a backlog, ingest commits get
+// the single writer (and the cores) at least half the time. The roller
+// still drains several times faster than callbacks arrive
+// (docs/benchmarks.md, "Insight at 10 million messages").
+func (db *DB) drain(ctx context.Context, paced bool) (int, error) {
 	total := 0
 	for {
 		t0 := time.Now()
@@ -241,7 +237,7 @@ func (db *DB) rollUpPaced(ctx context.Context) (int, error) {
 		if err != nil || n < db.rollerBatch() {
 			return total, err
 		}
-		if db.dialect.rowAtATime {
+		if paced && db.dialect.rowAtATime {
 			rest := time.NewTimer(time.Since(t0))
 			select {
 			case <-ctx.Done():
@@ -261,7 +257,7 @@ func (db *DB) RunRoller(ctx context.Context, interval time.Duration, report func
 	defer t.Stop()
 	for {
 		t0 := time.Now()
-		n, err := db.rollUpPaced(ctx)
+		n, err := db.drain(ctx, true)
 		if ctx.Err() != nil {
 			return
 		}
